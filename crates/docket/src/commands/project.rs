@@ -1,0 +1,63 @@
+//! `docket project list`.
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::app::App;
+use crate::error::CliResult;
+use crate::output;
+
+/// Project library commands.
+#[derive(Debug, Subcommand)]
+pub enum ProjectCmd {
+    /// Every project with its plan (the latest plan year, or `--year`).
+    List(ListArgs),
+}
+
+/// Output formats of listings.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum ListFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// JSON for scripts.
+    Json,
+}
+
+/// `project list` options.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
+    /// Show plans of this year.
+    #[arg(long)]
+    pub year: Option<i32>,
+}
+
+/// Runs a project command.
+pub async fn run(app: &App, cmd: ProjectCmd) -> CliResult {
+    let ProjectCmd::List(args) = cmd;
+    let list = docket_store::library::list_projects(&app.db.conn, args.year).await?;
+    match args.format {
+        ListFormat::Json => output::print_json(&list),
+        ListFormat::Table => {
+            let mut s = format!(
+                "{:<12} {:<10} {:<12} {:<16} {:>14}  {}\n",
+                "code", "level", "stage", "category", "plan (万元)", "name"
+            );
+            for p in &list {
+                s.push_str(&format!(
+                    "{:<12} {:<10} {:<12} {:<16} {:>14}  {}\n",
+                    p.code,
+                    p.level,
+                    p.stage,
+                    p.category,
+                    p.annual_plan.to_string(),
+                    p.name
+                ));
+            }
+            s.push_str(&format!("{} projects", list.len()));
+            output::print(&s)
+        }
+    }
+}

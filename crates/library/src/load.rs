@@ -1,0 +1,147 @@
+//! Loading files all-or-nothing: parse and validate every row first, then write in one
+//! transaction.
+
+use std::path::Path;
+
+use docket_domain::config::CoreConfig;
+use docket_store::Db;
+use docket_store::library::{ImportMeta, UpsertSummary, upsert_projects};
+use docket_store::progress::{upsert_indicators, upsert_milestones, upsert_progress};
+use sea_orm::TransactionTrait;
+
+use crate::{ImportError, files::read_table, rows};
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Validate only; write nothing.
+    pub dry_run: bool,
+    /// Who imports (an official id, or `office`).
+    pub actor: String,
+    /// The time to record (UTC ms).
+    pub now_ms: i64,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    /// Data rows read.
+    pub rows: usize,
+    /// Whether nothing was written.
+    pub dry_run: bool,
+    /// For projects: created / updated / unchanged / field changes.
+    pub projects: Option<UpsertSummary>,
+}
+
+/// Imports a project library file. `progress(done, total)` reports rows written.
+///
+/// # Errors
+/// [`ImportError::File`] / [`ImportError::BadRows`] for bad input (nothing written);
+/// [`ImportError::Store`] if the database fails (rolled back).
+pub async fn import_projects(
+    db: &Db,
+    path: &Path,
+    config: &CoreConfig,
+    opts: &ImportOptions,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<ImportReport, ImportError> {
+    let table = read_table(path)?;
+    let records = rows::project_rows(&table, config).map_err(ImportError::BadRows)?;
+    let mut report = ImportReport {
+        rows: records.len(),
+        dry_run: opts.dry_run,
+        projects: None,
+    };
+    let meta = ImportMeta {
+        source_file: file_name(path),
+        actor: opts.actor.clone(),
+        now_ms: opts.now_ms,
+    };
+    let txn = db.conn.begin().await?;
+    let total = records.len();
+    let summary = upsert_projects(&txn, &records, &meta, |n| progress(n.min(total), total)).await?;
+    report.projects = Some(summary);
+    if opts.dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
+    Ok(report)
+}
+
+/// Imports a progress file (YTD completed per project and month).
+///
+/// # Errors
+/// As [`import_projects`]; a row naming an unknown project code is a bad row.
+pub async fn import_progress(
+    db: &Db,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let table = read_table(path)?;
+    let ids = docket_store::library::project_ids(&db.conn).await?;
+    let records = rows::progress_rows(&table, &ids).map_err(ImportError::BadRows)?;
+    if !opts.dry_run {
+        let txn = db.conn.begin().await?;
+        upsert_progress(&txn, &records, opts.now_ms, |_| {}).await?;
+        txn.commit().await?;
+    }
+    Ok(ImportReport {
+        rows: records.len(),
+        dry_run: opts.dry_run,
+        projects: None,
+    })
+}
+
+/// Imports a milestones file (planned and actual dates per project and milestone).
+///
+/// # Errors
+/// As [`import_progress`].
+pub async fn import_milestones(
+    db: &Db,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let table = read_table(path)?;
+    let ids = docket_store::library::project_ids(&db.conn).await?;
+    let records = rows::milestone_rows(&table, &ids).map_err(ImportError::BadRows)?;
+    if !opts.dry_run {
+        let txn = db.conn.begin().await?;
+        upsert_milestones(&txn, &records, opts.now_ms).await?;
+        txn.commit().await?;
+    }
+    Ok(ImportReport {
+        rows: records.len(),
+        dry_run: opts.dry_run,
+        projects: None,
+    })
+}
+
+/// Imports a city indicators file.
+///
+/// # Errors
+/// As [`import_projects`].
+pub async fn import_indicators(
+    db: &Db,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let table = read_table(path)?;
+    let records = rows::indicator_rows(&table).map_err(ImportError::BadRows)?;
+    if !opts.dry_run {
+        let txn = db.conn.begin().await?;
+        upsert_indicators(&txn, &records, opts.now_ms).await?;
+        txn.commit().await?;
+    }
+    Ok(ImportReport {
+        rows: records.len(),
+        dry_run: opts.dry_run,
+        projects: None,
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}

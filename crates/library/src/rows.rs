@@ -1,0 +1,386 @@
+//! Validating rows into domain records, collecting every error.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use docket_domain::config::{CoreConfig, is_valid_email};
+use docket_domain::period::Month;
+use docket_domain::project::{Category, Indicator, Level, Milestone, Stage, parse_bool};
+use docket_domain::{Amount, DomainError};
+use docket_store::library::ProjectRecord;
+use docket_store::progress::{IndicatorRecord, MilestoneRecord, ProgressRecord};
+use uuid::Uuid;
+
+use crate::columns::{self, HeaderMap};
+use crate::{RowError, Table};
+
+/// Reads the cells of one row, recording each bad one.
+struct Row<'a> {
+    file: &'a str,
+    row: usize,
+    cells: &'a [String],
+    map: &'a HeaderMap,
+    errors: &'a mut Vec<RowError>,
+}
+
+impl Row<'_> {
+    fn bad(&mut self, key: &'static str, reason: impl Into<String>) {
+        let (value, header) = self.map.get(self.cells, key);
+        self.errors.push(RowError {
+            file: self.file.into(),
+            row: self.row,
+            column: header.into(),
+            value: value.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// The trimmed cell, `None` if empty.
+    fn opt(&self, key: &'static str) -> Option<String> {
+        let (v, _) = self.map.get(self.cells, key);
+        let v = v.trim();
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    fn req(&mut self, key: &'static str) -> Option<String> {
+        let v = self.opt(key);
+        if v.is_none() {
+            self.bad(key, "required");
+        }
+        v
+    }
+
+    fn parse_req<T>(
+        &mut self,
+        key: &'static str,
+        f: impl Fn(&str) -> Result<T, DomainError>,
+    ) -> Option<T> {
+        let v = self.req(key)?;
+        self.check(key, f(&v))
+    }
+
+    fn parse_opt<T>(
+        &mut self,
+        key: &'static str,
+        f: impl Fn(&str) -> Result<T, DomainError>,
+    ) -> Option<Option<T>> {
+        match self.opt(key) {
+            None => Some(None),
+            Some(v) => self.check(key, f(&v)).map(Some),
+        }
+    }
+
+    fn check<T>(&mut self, key: &'static str, r: Result<T, DomainError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.bad(key, e.to_string());
+                None
+            }
+        }
+    }
+}
+
+fn parse_year(s: &str) -> Result<i32, DomainError> {
+    match s.trim().trim_end_matches('年').parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => Ok(y),
+        _ => Err(DomainError::invalid("not a year between 2000 and 2100")),
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, DomainError> {
+    let t = s.trim().replace('/', "-");
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+        .map_err(|_| DomainError::invalid("not a date YYYY-MM-DD"))
+}
+
+/// A month as `YYYY-MM`, or a date in it (Excel turns `2024-09` into a date).
+fn parse_month(s: &str) -> Result<Month, DomainError> {
+    let t = s.trim().replace('/', "-");
+    if t.len() > 7 {
+        return parse_date(&t).map(Month::containing);
+    }
+    Month::parse(&t)
+}
+
+/// Parses every row of a project file. Each project code may appear once per plan year.
+///
+/// # Errors
+/// Every bad row's errors.
+pub fn project_rows(
+    table: &Table,
+    config: &CoreConfig,
+) -> Result<Vec<ProjectRecord>, Vec<RowError>> {
+    let cols = columns::project_columns();
+    let map = HeaderMap::new(&table.file, &table.headers, &cols)?;
+    let mut errors = Vec::new();
+    let mut out = Vec::with_capacity(table.rows.len());
+    let mut seen: HashMap<(String, i32), usize> = HashMap::new();
+    const MONTHS: [&str; 12] = [
+        "plan_m01_wan",
+        "plan_m02_wan",
+        "plan_m03_wan",
+        "plan_m04_wan",
+        "plan_m05_wan",
+        "plan_m06_wan",
+        "plan_m07_wan",
+        "plan_m08_wan",
+        "plan_m09_wan",
+        "plan_m10_wan",
+        "plan_m11_wan",
+        "plan_m12_wan",
+    ];
+    for (row_no, cells) in &table.rows {
+        let mut r = Row {
+            file: &table.file,
+            row: *row_no,
+            cells,
+            map: &map,
+            errors: &mut errors,
+        };
+        let code = r.req("code");
+        let name = r.req("name");
+        let level = r.parse_req("level", Level::parse);
+        let stage = r.parse_req("stage", Stage::parse);
+        let category = r.parse_req("category", Category::parse);
+        let plan_year = r.parse_req("plan_year", parse_year);
+        let total = r.parse_req("total_investment_wan", Amount::parse_wan);
+        let annual = r.parse_req("annual_plan_wan", Amount::parse_wan);
+        let owner_unit = r.req("owner_unit");
+        let district = r.opt("district");
+        let official = match r.opt("responsible_official") {
+            None => Some(None),
+            Some(v) => match config.find_official(&v) {
+                Some(o) => Some(Some(o.id.clone())),
+                None => {
+                    r.bad(
+                        "responsible_official",
+                        "no configured official has this id or name",
+                    );
+                    None
+                }
+            },
+        };
+        let email = r.parse_opt("contact_email", |v| {
+            if is_valid_email(v) {
+                Ok(v.to_string())
+            } else {
+                Err(DomainError::invalid("not a valid email address"))
+            }
+        });
+        let bond = r.parse_opt("special_bond", parse_bool);
+        let mut months = [None; 12];
+        let mut months_ok = true;
+        for (i, key) in MONTHS.iter().enumerate() {
+            match r.parse_opt(key, Amount::parse_wan) {
+                Some(v) => months[i] = v,
+                None => months_ok = false,
+            }
+        }
+        if let (Some(code), Some(year)) = (&code, plan_year)
+            && let Some(first) = seen.insert((code.clone(), year), *row_no)
+        {
+            r.bad(
+                "code",
+                format!("duplicate of row {first} for plan year {year}"),
+            );
+            continue;
+        }
+        if let (
+            Some(code),
+            Some(name),
+            Some(level),
+            Some(stage),
+            Some(category),
+            Some(plan_year),
+            Some(total),
+            Some(annual),
+            Some(owner_unit),
+            Some(official),
+            Some(email),
+            Some(bond),
+            true,
+        ) = (
+            code, name, level, stage, category, plan_year, total, annual, owner_unit, official,
+            email, bond, months_ok,
+        ) {
+            out.push(ProjectRecord {
+                code,
+                name,
+                level,
+                stage,
+                category,
+                plan_year,
+                total_investment: total,
+                annual_plan: annual,
+                owner_unit,
+                district,
+                responsible_official: official,
+                contact_email: email,
+                special_bond: bond.unwrap_or(false),
+                monthly_plans: months,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn project_id(r: &mut Row<'_>, projects: &HashMap<String, Uuid>) -> Option<Uuid> {
+    let code = r.req("code")?;
+    match projects.get(&code) {
+        Some(id) => Some(*id),
+        None => {
+            r.bad(
+                "code",
+                "no project with this code (import the project library first)",
+            );
+            None
+        }
+    }
+}
+
+/// Parses every row of a progress file. Each (code, month) may appear once.
+///
+/// # Errors
+/// Every bad row's errors.
+pub fn progress_rows(
+    table: &Table,
+    projects: &HashMap<String, Uuid>,
+) -> Result<Vec<ProgressRecord>, Vec<RowError>> {
+    let map = HeaderMap::new(&table.file, &table.headers, columns::PROGRESS)?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    for (row_no, cells) in &table.rows {
+        let mut r = Row {
+            file: &table.file,
+            row: *row_no,
+            cells,
+            map: &map,
+            errors: &mut errors,
+        };
+        let id = project_id(&mut r, projects);
+        let month = r.parse_req("month", parse_month);
+        let ytd = r.parse_req("ytd_completed_wan", Amount::parse_wan);
+        let prior = r.parse_opt("prior_ytd_completed_wan", Amount::parse_wan);
+        if let (Some(id), Some(month)) = (id, month)
+            && let Some(first) = seen.insert((id, month), *row_no)
+        {
+            r.bad("month", format!("duplicate of row {first}"));
+            continue;
+        }
+        if let (Some(project_id), Some(month), Some(ytd_completed), Some(prior_ytd_completed)) =
+            (id, month, ytd, prior)
+        {
+            out.push(ProgressRecord {
+                project_id,
+                month,
+                ytd_completed,
+                prior_ytd_completed,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses every row of a milestone file.
+///
+/// # Errors
+/// Every bad row's errors.
+pub fn milestone_rows(
+    table: &Table,
+    projects: &HashMap<String, Uuid>,
+) -> Result<Vec<MilestoneRecord>, Vec<RowError>> {
+    let map = HeaderMap::new(&table.file, &table.headers, columns::MILESTONES)?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (row_no, cells) in &table.rows {
+        let mut r = Row {
+            file: &table.file,
+            row: *row_no,
+            cells,
+            map: &map,
+            errors: &mut errors,
+        };
+        let id = project_id(&mut r, projects);
+        let milestone = r.parse_req("milestone", Milestone::parse);
+        let planned = r.parse_opt("planned_date", parse_date);
+        let actual = r.parse_opt("actual_date", parse_date);
+        if let (Some(id), Some(m)) = (id, milestone)
+            && !seen.insert((id, m))
+        {
+            r.bad("milestone", "listed twice for this project");
+            continue;
+        }
+        if let (Some(project_id), Some(milestone), Some(planned_date), Some(actual_date)) =
+            (id, milestone, planned, actual)
+        {
+            out.push(MilestoneRecord {
+                project_id,
+                milestone,
+                planned_date,
+                actual_date,
+                source: "import".into(),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses every row of an indicators file.
+///
+/// # Errors
+/// Every bad row's errors.
+pub fn indicator_rows(table: &Table) -> Result<Vec<IndicatorRecord>, Vec<RowError>> {
+    let map = HeaderMap::new(&table.file, &table.headers, columns::INDICATORS)?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (row_no, cells) in &table.rows {
+        let mut r = Row {
+            file: &table.file,
+            row: *row_no,
+            cells,
+            map: &map,
+            errors: &mut errors,
+        };
+        let month = r.parse_req("month", parse_month);
+        let indicator = r.parse_req("indicator", Indicator::parse);
+        let ytd = r.parse_req("ytd_wan", Amount::parse_wan);
+        let prior = r.parse_opt("prior_ytd_wan", Amount::parse_wan);
+        if let (Some(m), Some(i)) = (month, indicator)
+            && !seen.insert((m, i))
+        {
+            r.bad("indicator", "listed twice for this month");
+            continue;
+        }
+        if let (Some(month), Some(indicator), Some(ytd), Some(prior_ytd)) =
+            (month, indicator, ytd, prior)
+        {
+            out.push(IndicatorRecord {
+                month,
+                indicator,
+                ytd,
+                prior_ytd,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,145 @@
+//! Connecting to the database and making its schema.
+
+use std::path::Path;
+use std::time::Duration;
+
+use docket_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection};
+
+use crate::StoreError;
+
+/// The embedded default: a SQLite file under `data/`, created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/docket.db?mode=rwc";
+
+/// Which database a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL, for production and several replicas.
+    Postgres,
+}
+
+/// A connection pool and the backend behind it. Cheap to clone; one per process
+/// (a PostgreSQL connect costs ~95 ms, CRATES.md trap 10).
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// The sea-orm connection pool.
+    pub conn: DatabaseConnection,
+    /// The backend.
+    pub backend: Backend,
+}
+
+impl Db {
+    /// The sea-orm backend kind, for building statements.
+    pub fn db_backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+}
+
+/// Normalises a database URL: `sqlite://PATH` gains `?mode=rwc` so the file is created
+/// (CRATES.md trap 4), and its folder is created too.
+///
+/// # Errors
+/// [`StoreError::BadUrl`] for another scheme; [`StoreError::Io`] if the folder cannot be made.
+pub fn prepare_url(url: &str) -> Result<(String, Backend), StoreError> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path_part = rest.trim_start_matches("//");
+        let (path, query) = match path_part.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path_part, None),
+        };
+        if path.is_empty() {
+            return Err(StoreError::BadUrl {
+                url: url.into(),
+                reason: "no file path".into(),
+            });
+        }
+        let dir = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir.filter(|_| path != ":memory:") {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let query = match query {
+            Some(q) if q.contains("mode=") => q.to_string(),
+            Some(q) => format!("{q}&mode=rwc"),
+            None => "mode=rwc".to_string(),
+        };
+        Ok((format!("sqlite://{path}?{query}"), Backend::Sqlite))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((url.to_string(), Backend::Postgres))
+    } else {
+        Err(StoreError::BadUrl {
+            url: url.into(),
+            reason: "expected sqlite://PATH or postgres://...".into(),
+        })
+    }
+}
+
+/// Opens a connection pool.
+///
+/// SQLite runs in WAL mode with a busy timeout, so readers never block the single writer
+/// for long; foreign keys are enforced on both backends.
+///
+/// # Errors
+/// [`StoreError::BadUrl`] for an unusable URL; [`StoreError::Db`] if the server cannot be reached.
+pub async fn connect(url: &str) -> Result<Db, StoreError> {
+    let (url, backend) = prepare_url(url)?;
+    let mut opts = ConnectOptions::new(url);
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    match backend {
+        Backend::Sqlite => {
+            opts.max_connections(4)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(30))
+                        .foreign_keys(true)
+                });
+        }
+        Backend::Postgres => {
+            opts.max_connections(16).min_connections(1);
+        }
+    }
+    let conn = Database::connect(opts).await?;
+    Ok(Db { conn, backend })
+}
+
+/// Creates or upgrades the schema; a no-op when it is current. Returns how many migrations ran.
+///
+/// # Errors
+/// [`StoreError::Db`] if a migration fails (it is rolled back on PostgreSQL).
+pub async fn migrate(db: &Db) -> Result<usize, StoreError> {
+    let pending = Migrator::get_pending_migrations(&db.conn).await?.len();
+    if pending > 0 {
+        Migrator::up(&db.conn, None).await?;
+    }
+    Ok(pending)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_gain_create_mode() {
+        let dir = std::env::temp_dir().join(format!("docket-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/x.db", dir.display());
+        let (u, b) = prepare_url(&url).unwrap();
+        assert_eq!(b, Backend::Sqlite);
+        assert!(u.ends_with("x.db?mode=rwc"), "{u}");
+        assert!(dir.is_dir());
+        let (u, _) = prepare_url("sqlite://a.db?mode=ro").unwrap();
+        assert!(u.ends_with("?mode=ro"));
+        assert!(prepare_url("mysql://x").is_err());
+        assert_eq!(prepare_url("postgres://h/db").unwrap().1, Backend::Postgres);
+    }
+}

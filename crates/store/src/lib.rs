@@ -1,0 +1,22 @@
+//! Storage for Docket: the only crate that writes queries.
+//!
+//! It owns connecting to SQLite (the embedded default) or PostgreSQL, running the
+//! migrations, the sea-orm entities of every table, and the repository functions that read
+//! and write them. Repository functions take `&impl ConnectionTrait` so that the caller owns
+//! the transaction (begin → state change → outbox rows → commit). It imports only
+//! `docket-domain` and `docket-migrations`, never a feature crate.
+
+pub mod db;
+#[allow(missing_docs)]
+pub mod entity;
+pub mod error;
+pub mod library;
+pub mod outbox;
+pub mod progress;
+pub mod reference;
+pub mod sql;
+pub mod time;
+
+pub use db::{connect, migrate, Backend, Db};
+pub use error::StoreError;
+pub use sea_orm;
