@@ -1,7 +1,9 @@
 //! Helpers for set-based statements that work on both backends.
 
-use sea_orm::sea_query::{InsertStatement, OnConflict, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::sea_query::{
+    InsertStatement, OnConflict, PostgresQueryBuilder, Query, SimpleExpr, Value,
+};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 
 /// PostgreSQL accepts at most 65,535 bind parameters per statement; SQLite 32,766. Batches
 /// stay under the smaller so one code path serves both.
@@ -28,6 +30,11 @@ pub async fn insert_batched<C: ConnectionTrait>(
     on_conflict: Option<OnConflict>,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, DbErr> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        if let Some(types) = pg_types(&rows) {
+            return insert_pg_json(conn, table, columns, &types, rows, on_conflict, progress).await;
+        }
+    }
     let per = batch_rows(columns.len());
     let mut done = 0;
     let mut it = rows.into_iter().peekable();
@@ -46,6 +53,116 @@ pub async fn insert_batched<C: ConnectionTrait>(
         }
         conn.execute(&stmt).await?;
         done += n;
+        progress(done);
+    }
+    Ok(done)
+}
+
+/// Rows per statement on the PostgreSQL path (one JSON parameter each).
+const PG_JSON_ROWS: usize = 25_000;
+
+/// The PostgreSQL type of each column, from the first row's values; `None` if a value is
+/// not a plain literal of a type this path knows (then the multi-row VALUES path is used).
+fn pg_types(rows: &[Vec<SimpleExpr>]) -> Option<Vec<&'static str>> {
+    let first = rows.first()?;
+    first
+        .iter()
+        .map(|e| match e {
+            SimpleExpr::Value(v) => match v {
+                Value::Bool(_) => Some("boolean"),
+                Value::Int(_) => Some("integer"),
+                Value::BigInt(_) => Some("bigint"),
+                Value::String(_) => Some("text"),
+                Value::Uuid(_) => Some("uuid"),
+                Value::ChronoDate(_) => Some("date"),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+fn json_of(e: &SimpleExpr) -> serde_json::Value {
+    use serde_json::Value as J;
+    match e {
+        SimpleExpr::Value(v) => match v {
+            Value::Bool(b) => b.map_or(J::Null, J::Bool),
+            Value::Int(i) => i.map_or(J::Null, Into::into),
+            Value::BigInt(i) => i.map_or(J::Null, Into::into),
+            Value::String(s) => s.as_ref().map_or(J::Null, |s| J::String(s.to_string())),
+            Value::Uuid(u) => u.map_or(J::Null, |u| J::String(u.to_string())),
+            Value::ChronoDate(d) => d.map_or(J::Null, |d| J::String(d.to_string())),
+            _ => J::Null,
+        },
+        _ => J::Null,
+    }
+}
+
+/// PostgreSQL: `INSERT … SELECT … FROM jsonb_to_recordset($1)`, one parameter per 25,000
+/// rows. Few statements means few Nagle stalls (CRATES.md trap 5), and JSON carries NULLs
+/// and every type these tables use.
+async fn insert_pg_json<C: ConnectionTrait>(
+    conn: &C,
+    table: &str,
+    columns: &[&str],
+    types: &[&str],
+    rows: Vec<Vec<SimpleExpr>>,
+    on_conflict: Option<OnConflict>,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, DbErr> {
+    let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+    let record: Vec<String> = quoted
+        .iter()
+        .zip(types)
+        .map(|(c, t)| format!("{c} {t}"))
+        .collect();
+    let conflict = match &on_conflict {
+        None => String::new(),
+        Some(oc) => {
+            // Render the ON CONFLICT clause with sea-query, from a one-row statement.
+            let mut probe = Query::insert()
+                .into_table(table.to_string())
+                .columns(columns.iter().map(|c| c.to_string()))
+                .to_owned();
+            if let Some(first) = rows.first() {
+                probe
+                    .values(first.clone())
+                    .map_err(|e| DbErr::Custom(e.to_string()))?;
+            }
+            probe.on_conflict(oc.clone());
+            let sql = probe.to_string(PostgresQueryBuilder);
+            sql.find(" ON CONFLICT")
+                .map(|i| sql[i..].to_string())
+                .unwrap_or_default()
+        }
+    };
+    let sql = format!(
+        "INSERT INTO \"{table}\" ({cols}) SELECT {cols} FROM jsonb_to_recordset($1::jsonb) AS x({record}){conflict}",
+        cols = quoted.join(", "),
+        record = record.join(", "),
+    );
+    let mut done = 0;
+    for chunk in rows.chunks(PG_JSON_ROWS) {
+        let json: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|row| {
+                serde_json::Value::Object(
+                    columns
+                        .iter()
+                        .zip(row)
+                        .map(|(c, e)| (c.to_string(), json_of(e)))
+                        .collect(),
+                )
+            })
+            .collect();
+        let param = serde_json::Value::Array(json).to_string();
+        conn.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            &sql,
+            [param.into()],
+        ))
+        .await?;
+        done += chunk.len();
         progress(done);
     }
     Ok(done)
