@@ -30,10 +30,10 @@ pub async fn insert_batched<C: ConnectionTrait>(
     on_conflict: Option<OnConflict>,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, DbErr> {
-    if conn.get_database_backend() == DatabaseBackend::Postgres {
-        if let Some(types) = pg_types(&rows) {
-            return insert_pg_json(conn, table, columns, &types, rows, on_conflict, progress).await;
-        }
+    if conn.get_database_backend() == DatabaseBackend::Postgres
+        && let Some(types) = pg_types(&rows)
+    {
+        return insert_pg_json(conn, table, columns, &types, rows, on_conflict, progress).await;
     }
     let per = batch_rows(columns.len());
     let mut done = 0;
