@@ -1,4 +1,6 @@
 //! End-to-end tests of the `docket` binary: one test binary, a module per area.
 
+mod bulletin;
 mod cli;
 mod foundation;
+mod scheduler;

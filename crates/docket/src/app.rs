@@ -36,10 +36,30 @@ impl App {
         database_url: &str,
         actor: Option<String>,
     ) -> CliResult<App> {
-        let app = App::connect(config_path, database_url, actor).await?;
+        let mut app = App::connect(config_path, database_url, actor).await?;
         docket_store::migrate(&app.db).await?;
         app.sync_reference().await?;
+        app.calendar = Arc::new(app.merged_calendar().await?);
         Ok(app)
+    }
+
+    /// The config folder's calendar with the years imported into the database
+    /// (`docket calendar import`) laid over it: an imported year replaces a shipped one.
+    ///
+    /// # Errors
+    /// Failure if the database fails or a stored table no longer parses.
+    pub async fn merged_calendar(&self) -> CliResult<WorkCalendar> {
+        let mut cal = (*self.calendar).clone();
+        for y in docket_store::calendar::list_years(&self.db.conn).await? {
+            let table = CalendarYear::from_toml_str(&y.table_toml).map_err(|e| {
+                CliError::Failed(anyhow::anyhow!(
+                    "stored calendar for {} is unreadable: {e}",
+                    y.year
+                ))
+            })?;
+            cal.insert(table);
+        }
+        Ok(cal)
     }
 
     /// As [`App::start`] but leaves the schema as it is (for `docket migrate` itself).

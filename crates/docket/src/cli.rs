@@ -53,8 +53,31 @@ pub enum Command {
     /// The project library.
     #[command(subcommand)]
     Project(commands::project::ProjectCmd),
+    /// The monthly bulletin (月通报): build it, or send it by email.
+    #[command(subcommand)]
+    Bulletin(commands::bulletin::BulletinCmd),
+    /// Blocking issues: raise, show, list, act on, route and chase them.
+    #[command(subcommand)]
+    Issue(commands::issue::IssueCmd),
+    /// The email outbox: flush, list, retry.
+    #[command(subcommand)]
+    Mail(commands::mail::MailCmd),
+    /// The working-day calendar: show a day, import a year.
+    #[command(subcommand)]
+    Calendar(commands::calendar::CalendarCmd),
+    /// The weekly dispatch cycle (周调度): open, show, close, sheet.
+    #[command(subcommand)]
+    Cycle(commands::cycle::CycleCmd),
+    /// Weekly reports (周报): submit one, a batch, or "no change".
+    #[command(subcommand)]
+    Report(commands::report::ReportCmd),
+    /// Schedules: preview the next firings.
+    #[command(subcommand)]
+    Schedule(commands::schedule::ScheduleCmd),
     /// A complete sample run on the embedded database: the sample city's month.
     Demo(commands::demo::DemoArgs),
+    /// The long-running service: scheduler, email delivery, escalation sweep (until Ctrl-C).
+    Run(commands::run::RunArgs),
 }
 
 /// Runs a parsed command line.
@@ -74,6 +97,14 @@ pub async fn run(cli: Cli) -> CliResult {
             match command {
                 Command::Import(cmd) => commands::import::run(&app, cmd).await,
                 Command::Project(cmd) => commands::project::run(&app, cmd).await,
+                Command::Issue(cmd) => commands::issue::run(&app, cmd).await,
+                Command::Run(args) => commands::run::run(&app, args).await,
+                Command::Bulletin(cmd) => commands::bulletin::run(&app, cmd).await,
+                Command::Mail(cmd) => commands::mail::run(&app, cmd).await,
+                Command::Calendar(cmd) => commands::calendar::run(&app, cmd).await,
+                Command::Cycle(cmd) => commands::cycle::run(&app, cmd).await,
+                Command::Report(cmd) => commands::report::run(&app, cmd).await,
+                Command::Schedule(cmd) => commands::schedule::run(&app, cmd).await,
                 Command::Demo(_) | Command::Migrate => unreachable!("handled above"),
             }
         }

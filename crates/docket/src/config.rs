@@ -8,7 +8,17 @@ use docket_domain::config::{ConfigError, CoreConfig, apply_env_overrides};
 use crate::error::CliError;
 
 /// Top-level tables the file may have. Each feature crate reads and validates its own.
-const KNOWN_TABLES: &[&str] = &["office", "officials", "task_forces", "targets"];
+const KNOWN_TABLES: &[&str] = &[
+    "office",
+    "officials",
+    "task_forces",
+    "targets",
+    "bulletin",
+    "workflow",
+    "smtp",
+    "mail",
+    "schedules",
+];
 
 /// The whole configuration, validated.
 #[derive(Debug, Clone)]
@@ -17,6 +27,16 @@ pub struct AppConfig {
     pub path: PathBuf,
     /// The shared part: office, officials, task forces, targets.
     pub core: CoreConfig,
+    /// `[bulletin]`: lights, start rate, distribution list, numbering, cut-off.
+    pub bulletin: docket_bulletin::BulletinConfig,
+    /// `[workflow]`: routing overrides, time limits, escalation.
+    pub workflow: docket_workflow::WorkflowConfig,
+    /// `[smtp]`: the mail server (absent: `.eml` files). Credentials come from the environment.
+    pub smtp: docket_notifier::SmtpConfig,
+    /// `[mail]`: the outbox's delivery settings.
+    pub mail: docket_notifier::MailConfig,
+    /// `[schedules]`: the weekly cycle, reminders, closing, bulletin and custom cron jobs.
+    pub schedules: docket_scheduler::SchedulesConfig,
 }
 
 impl AppConfig {
@@ -63,9 +83,27 @@ pub fn load_str(
     }
     let core: CoreConfig = deserialize(toml::Value::Table(doc.clone()), "(root)").map_err(bad)?;
     core.validate().map_err(bad)?;
+    let bulletin: docket_bulletin::BulletinConfig = section(&doc, "bulletin").map_err(bad)?;
+    bulletin.validate(&core).map_err(bad)?;
+    let workflow: docket_workflow::WorkflowConfig = section(&doc, "workflow").map_err(bad)?;
+    workflow.validate(&core).map_err(bad)?;
+    let smtp: docket_notifier::SmtpConfig = section(&doc, "smtp").map_err(bad)?;
+    let mail: docket_notifier::MailConfig = section(&doc, "mail").map_err(bad)?;
+    let schedules: docket_scheduler::SchedulesConfig = section(&doc, "schedules").map_err(bad)?;
+    schedules.validate().map_err(bad)?;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    docket_notifier::NotifierSettings::resolve(&core, &smtp, &mail, dir, &|k| {
+        std::env::var(k).ok()
+    })
+    .map_err(|e| CliError::bad_input(format!("config {}: {e}", path.display())))?;
     Ok(AppConfig {
         path: path.to_path_buf(),
         core,
+        bulletin,
+        workflow,
+        smtp,
+        mail,
+        schedules,
     })
 }
 

@@ -1,3 +1,57 @@
-//! docket-notifier: email. Will own the outbox dispatcher (claim with `UPDATE … RETURNING`,
-//! lease, send over SMTP with lettre, retry with backoff or dead-letter), the templates under
-//! `config/templates/`, digests, and the `.eml` fallback when no SMTP server is configured.
+//! docket-notifier: email delivery that loses nothing.
+//!
+//! It owns the dispatcher that works the outbox (rows queued by other crates with
+//! [`docket_store::outbox::enqueue`] in the transaction of the change that causes them),
+//! the SMTP transport (`[smtp]`) and its `.eml` fallback, the minijinja templates under
+//! `config/templates/`, and digests. It imports `docket-domain` and `docket-store` only,
+//! never another feature crate: they meet in the outbox table.
+//!
+//! Delivery guarantees: a row is claimed with a lease by a conditional `UPDATE … RETURNING`,
+//! sent outside any transaction, then marked sent, retried later with exponential backoff and
+//! jitter (4xx replies, timeouts, refused connections), or dead-lettered (5xx replies, or
+//! `[mail] max_attempts`). A row whose lease expired (its process died) is claimed again; the
+//! Message-ID derives from the row id, so such a resend is recognisable.
+//!
+//! # Queuing email: kinds and their template context
+//!
+//! Queue a [`docket_store::outbox::NewMessage`] with `kind` one of [`templates::KINDS`] and
+//! a JSON object `context`; leave `subject`/`text_body`/`html_body` `None` to have the
+//! templates render it. One message per recipient (each addressed To them), with a dedupe
+//! key unique per logical email, e.g. `assignment:{issue}:{official}`. Use
+//! `Delivery::Immediate` for assignments, escalations, the dispatch sheet, the bulletin and
+//! calendar alarms; `Delivery::Digestible` (with `official` set) for notices, reminders and
+//! overdue notices, which a digest-mode official then receives in their digest.
+//!
+//! Every template also receives, unless the context sets them: `office` `{name, city,
+//! email}`, `recipient` `{name, email, official}`, `lang` (`"zh"`/`"en"`). Fields that a
+//! template marks optional may be absent or null. Dates are `"YYYY-MM-DD"` strings, amounts
+//! are numbers in 万元, rates are already formatted strings such as `"83.2%"`.
+//!
+//! | kind | context fields |
+//! |---|---|
+//! | `assignment` | `issue` (below), `project` (below), `role`: `"lead"`/`"deputy"`/`"member"`/`"office"` (optional), `actor` (optional name) |
+//! | `accepted`, `resolved`, `closed`, `sent_back` | `issue`, `project`, `actor` (who did it, name), `note` (resolution note or reason, optional) |
+//! | `reminder` | `week` (`"2024-W37"`), `deadline` (text, e.g. `"2024-09-11 17:00"`), `rung` (1, 2, …), `projects`: `[{code, name, owner_unit}]` |
+//! | `overdue` | `issue`, `project`, `days_overdue` (working days, int) |
+//! | `escalation` | `issue`, `project`, `days_overdue`, `rung` (int), `level` (text, e.g. `"组长"`) |
+//! | `dispatch_sheet` | `week`, `total` (active projects), `reported`, `missing`: `[{code, name, owner_unit}]`, `investment_week_wan` (number), `new_issues`, `resolved_issues`, `overdue_issues`: each `[{title, project, category_label, task_force, due}]` |
+//! | `bulletin` | `month` (`"2024-09"`), `title`, `issue_number`, `cutoff`, `schedule_target` (text, e.g. `"75.0%"`), `total`: `{projects, annual_plan_wan, ytd_completed_wan, completion_rate, ahead_points}` (formatted texts or numbers), `highlights`: `[text]`, `lagging`: `[{code, name, owner_unit, responsible_official, completion_rate, light}]`; the XLSX goes in `attachments` |
+//! | `digest` | built by the notifier: `official` `{id, name, title}`, `date`, `mode` (`daily`/`weekly`), `count`, `items`: `[{kind, subject, period, queued_at}]` |
+//! | `calendar_alarm` | `year` (int), `message` (text) |
+//!
+//! `issue` = `{id, title, detail (optional), category, category_label, state, due (optional),
+//! task_force (name, optional)}`; `project` = `{code, name, owner_unit (optional)}`.
+
+pub mod config;
+mod digest;
+mod dispatcher;
+mod error;
+pub mod message;
+pub mod templates;
+mod transport;
+
+pub use config::{MailConfig, NotifierSettings, SmtpConfig, TransportSpec};
+pub use dispatcher::{DeliveryReport, Dispatcher};
+pub use error::NotifyError;
+pub use templates::{KINDS, Rendered, Templates};
+pub use transport::SendFailure;

@@ -6,17 +6,22 @@
 //! the transaction (begin → state change → outbox rows → commit). It imports only
 //! `docket-domain` and `docket-migrations`, never a feature crate.
 
+pub mod bulletin;
+pub mod calendar;
+pub mod cycles;
 pub mod db;
 #[allow(missing_docs)]
 pub mod entity;
 pub mod error;
+pub mod issues;
 pub mod library;
 pub mod outbox;
 pub mod progress;
 pub mod reference;
+pub mod scheduling;
 pub mod sql;
 pub mod time;
 
-pub use db::{connect, migrate, Backend, Db};
+pub use db::{Backend, Db, connect, migrate};
 pub use error::StoreError;
 pub use sea_orm;

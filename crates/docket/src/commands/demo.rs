@@ -22,6 +22,10 @@ pub async fn run(g: &GlobalArgs, _args: DemoArgs) -> CliResult {
     eprintln!("docket demo: database {}", display_url(&g.database_url));
     import_sample(&app).await?;
     library_summary(&app).await?;
+    super::issue::demo(&app).await?;
+    super::cycle::demo(&app).await?;
+    super::bulletin::demo(&app).await?;
+    super::mail::demo(&app).await?;
     Ok(())
 }
 

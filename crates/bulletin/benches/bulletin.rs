@@ -1,0 +1,208 @@
+//! Benchmark W3: 10,000 projects with 12 months of progress and 52 weekly reports each.
+//! Prints the median of 5 runs for the JSON model and for all four outputs (model, JSON,
+//! HTML, text, XLSX), on SQLite and PostgreSQL. Goal on PostgreSQL: model ≤ 0.5 s,
+//! everything ≤ 1.5 s. Run with `cargo bench -p docket-bulletin`.
+
+use std::time::{Duration, Instant};
+
+use docket_bulletin::config::BulletinConfig;
+use docket_bulletin::{build, render_all};
+use docket_domain::Amount;
+use docket_domain::calendar::WorkCalendar;
+use docket_domain::config::CoreConfig;
+use docket_domain::period::{IsoWeek, Month};
+use docket_domain::project::{Category, Level, Stage};
+use docket_store::library::{ImportMeta, ProjectRecord, upsert_projects};
+use docket_store::progress::{ProgressRecord, upsert_progress};
+use docket_store::sql::insert_batched;
+use docket_testkit::TestDb;
+use sea_orm::TransactionTrait;
+use sea_orm::sea_query::{Expr, SimpleExpr};
+
+const PROJECTS: usize = 10_000;
+const RUNS: usize = 5;
+
+fn config() -> CoreConfig {
+    toml::from_str(
+        r#"
+        [office]
+        city = "示例市"
+        email = "office@example.gov.cn"
+        head = "chen"
+        [[officials]]
+        id = "chen"
+        name = "陈志远"
+        email = "chen@example.gov.cn"
+        "#,
+    )
+    .expect("bench config")
+}
+
+async fn seed(t: &TestDb) {
+    let levels = [Level::Provincial, Level::Municipal, Level::County];
+    let stages = [Stage::New, Stage::Continuing, Stage::Preparatory];
+    let districts = [
+        "蓬江区",
+        "江海区",
+        "新会区",
+        "台山市",
+        "开平市",
+        "鹤山市",
+        "恩平市",
+    ];
+    let records: Vec<ProjectRecord> = (0..PROJECTS)
+        .map(|i| ProjectRecord {
+            code: format!("B{i:05}"),
+            name: format!("基准项目{i}"),
+            level: levels[i % 3],
+            stage: stages[i % 3],
+            category: Category::ALL[i % Category::ALL.len()],
+            plan_year: 2024,
+            total_investment: Amount::from_wan(50_000 + (i as i64 % 97) * 1_000),
+            annual_plan: Amount::from_wan(10_000 + (i as i64 % 89) * 100),
+            owner_unit: format!("建设单位{}", i % 400),
+            district: Some(districts[i % districts.len()].to_string()),
+            responsible_official: Some("chen".into()),
+            contact_email: None,
+            special_bond: i % 10 == 0,
+            monthly_plans: [None; 12],
+        })
+        .collect();
+    let tx = t.db.conn.begin().await.expect("begin");
+    let meta = ImportMeta {
+        source_file: "bench.csv".into(),
+        actor: "bench".into(),
+        now_ms: 0,
+    };
+    upsert_projects(&tx, &records, &meta, |_| {})
+        .await
+        .expect("projects");
+    let ids = docket_store::library::project_ids(&tx).await.expect("ids");
+    let mut progress = Vec::with_capacity(PROJECTS * 12);
+    let mut weekly: Vec<Vec<SimpleExpr>> = Vec::with_capacity(PROJECTS * 52);
+    for (i, r) in records.iter().enumerate() {
+        let id = ids[&r.code];
+        let plan = r.annual_plan.yuan();
+        // Pace varies per project so that lights and the lagging list have work to do.
+        let pace = 0.5 + (i % 11) as f64 * 0.06;
+        for m in 1..=12u32 {
+            let ytd = (plan as f64 * pace * f64::from(m) / 12.0) as i64;
+            progress.push(ProgressRecord {
+                project_id: id,
+                month: Month::new(2024, m).expect("month"),
+                ytd_completed: Amount::from_yuan(ytd),
+                prior_ytd_completed: (i % 4 != 0).then(|| Amount::from_yuan(ytd * 4 / 5)),
+            });
+        }
+        for w in 1..=52u32 {
+            let week = IsoWeek::parse(&format!("2024-W{w:02}")).expect("week");
+            let ytd = (plan as f64 * pace * f64::from(w) / 52.0) as i64;
+            weekly.push(vec![
+                Expr::val(uuid::Uuid::now_v7()),
+                Expr::val(id),
+                Expr::val(week.to_string()),
+                Expr::val(ytd / 52),
+                Expr::val(ytd),
+                Expr::val("按计划推进"),
+                Expr::val(""),
+                Expr::val(""),
+                Expr::val("联系人"),
+                Expr::val(false),
+                Expr::val(false),
+                Expr::val("bench"),
+                Expr::val(0i64),
+            ]);
+        }
+    }
+    upsert_progress(&tx, &progress, 0, |_| {})
+        .await
+        .expect("progress");
+    insert_batched(
+        &tx,
+        "weekly_reports",
+        &[
+            "id",
+            "project_id",
+            "week",
+            "week_amount_yuan",
+            "ytd_completed_yuan",
+            "progress",
+            "milestones",
+            "next_week_plan",
+            "contact",
+            "no_change",
+            "late",
+            "submitted_by",
+            "submitted_at",
+        ],
+        weekly,
+        None,
+        |_| {},
+    )
+    .await
+    .expect("weekly reports");
+    tx.commit().await.expect("commit");
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn bench(name: &str, t: TestDb) {
+    let started = Instant::now();
+    seed(&t).await;
+    eprintln!(
+        "{name}: seeded {PROJECTS} projects, {} progress rows, {} weekly reports in {:.1?}",
+        PROJECTS * 12,
+        PROJECTS * 52,
+        started.elapsed()
+    );
+    let core = config();
+    let cfg = BulletinConfig::default();
+    let cal = WorkCalendar::default();
+    let month = Month::parse("2024-09").expect("month");
+    let mut model_times = Vec::new();
+    let mut all_times = Vec::new();
+    let mut sizes = (0, 0, 0, 0, 0);
+    for _ in 0..RUNS {
+        let t0 = Instant::now();
+        let b = build(&t.db.conn, &core, &cfg, &cal, month)
+            .await
+            .expect("build");
+        let model = t0.elapsed();
+        let r = render_all(&b).expect("render");
+        let all = t0.elapsed();
+        model_times.push(model);
+        all_times.push(all);
+        sizes = (
+            b.lagging.len(),
+            r.json.len(),
+            r.html.len(),
+            r.text.len(),
+            r.xlsx.len(),
+        );
+    }
+    let (m, a) = (median(model_times), median(all_times));
+    println!(
+        "W3 {name:<8} model (JSON figures): {:>7.1} ms   all four outputs: {:>7.1} ms   (median of {RUNS}; {} lagging; json {} B, html {} B, text {} B, xlsx {} B)",
+        m.as_secs_f64() * 1e3,
+        a.as_secs_f64() * 1e3,
+        sizes.0,
+        sizes.1,
+        sizes.2,
+        sizes.3,
+        sizes.4
+    );
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        bench("sqlite", TestDb::sqlite().await).await;
+        bench("postgres", TestDb::postgres().await).await;
+    });
+}

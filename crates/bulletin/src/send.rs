@@ -1,0 +1,145 @@
+//! Queuing the bulletin by email: one message per recipient on the distribution list, with
+//! the HTML and text pre-rendered and the XLSX attached, through the outbox.
+
+use docket_domain::config::CoreConfig;
+use docket_store::bulletin as q;
+use docket_store::outbox::{self, Delivery, NewAttachment, NewMessage};
+use sea_orm::ConnectionTrait;
+
+use crate::config::BulletinConfig;
+use crate::error::BulletinError;
+use crate::model::Bulletin;
+use crate::render;
+
+/// Every output of one bulletin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The JSON document.
+    pub json: String,
+    /// The email subject.
+    pub subject: String,
+    /// Plain text.
+    pub text: String,
+    /// HTML.
+    pub html: String,
+    /// The XLSX workbook.
+    pub xlsx: Vec<u8>,
+}
+
+/// Renders every output from the model.
+///
+/// # Errors
+/// [`BulletinError::Xlsx`] or [`BulletinError::Json`].
+pub fn render_all(b: &Bulletin) -> Result<Rendered, BulletinError> {
+    Ok(Rendered {
+        json: b.to_json()?,
+        subject: render::subject(b),
+        text: render::text::render(b),
+        html: render::html::render(b),
+        xlsx: render::xlsx::render(b)?,
+    })
+}
+
+/// The attachment's file name, e.g. `bulletin-2024-09.xlsx`.
+pub fn xlsx_filename(b: &Bulletin) -> String {
+    format!("bulletin-{}.xlsx", b.month)
+}
+
+/// What [`queue_bulletin`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Queued {
+    /// Recipients on the list.
+    pub recipients: usize,
+    /// Messages newly queued (0 when the month was already sent and no resend was asked).
+    pub queued: usize,
+}
+
+/// Queues the bulletin to every configured recipient and records it in `bulletins`.
+/// Dedupe key `bulletin:{month}:{official}`; with `resend`, a new round
+/// `bulletin:{month}:{official}:resend{n}`. Expects to run in the caller's transaction.
+///
+/// # Errors
+/// [`BulletinError::NoRecipients`] / [`BulletinError::UnknownRecipient`] (bad input), or a
+/// database error.
+pub async fn queue_bulletin<C: ConnectionTrait>(
+    conn: &C,
+    core: &CoreConfig,
+    cfg: &BulletinConfig,
+    b: &Bulletin,
+    rendered: &Rendered,
+    resend: bool,
+    now_ms: i64,
+) -> Result<Queued, BulletinError> {
+    if cfg.recipients.is_empty() {
+        return Err(BulletinError::NoRecipients);
+    }
+    let mut recipients = Vec::new();
+    for id in &cfg.recipients {
+        let o = core
+            .official(id)
+            .ok_or_else(|| BulletinError::UnknownRecipient(id.clone()))?;
+        if !recipients
+            .iter()
+            .any(|r: &&docket_domain::config::Official| r.id == o.id)
+        {
+            recipients.push(o);
+        }
+    }
+    let prefix = format!("bulletin:{}:", b.month);
+    let suffix = if resend {
+        let round = q::queued_bulletin_keys(conn, &prefix)
+            .await?
+            .iter()
+            .filter_map(|k| {
+                k.rsplit_once(":resend")
+                    .and_then(|(_, n)| n.parse::<u32>().ok())
+            })
+            .max()
+            .unwrap_or(0)
+            + 1;
+        format!(":resend{round}")
+    } else {
+        String::new()
+    };
+    let attachment = NewAttachment {
+        filename: xlsx_filename(b),
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+        data: rendered.xlsx.clone(),
+    };
+    let messages: Vec<NewMessage> = recipients
+        .iter()
+        .map(|o| NewMessage {
+            dedupe_key: format!("{prefix}{}{suffix}", o.id),
+            kind: "bulletin".into(),
+            to_email: o.email.clone(),
+            to_name: o.name.clone(),
+            official: Some(o.id.clone()),
+            context: serde_json::json!({
+                "month": b.month,
+                "issue_number": b.issue_number,
+                "cutoff": b.cutoff.to_string(),
+                "title": render::title(b),
+            }),
+            subject: Some(rendered.subject.clone()),
+            text_body: Some(rendered.text.clone()),
+            html_body: Some(rendered.html.clone()),
+            delivery: Delivery::Immediate,
+            period: Some(b.month.clone()),
+            attachments: vec![attachment.clone()],
+        })
+        .collect();
+    q::record_bulletin(
+        conn,
+        b.month().key(),
+        b.issue_number as i32,
+        b.cutoff,
+        &rendered.json,
+        now_ms,
+    )
+    .await?;
+    let queued = outbox::enqueue(conn, &messages, now_ms).await?;
+    Ok(Queued {
+        recipients: recipients.len(),
+        queued,
+    })
+}

@@ -1,0 +1,470 @@
+//! The dispatcher: claims due outbox rows, renders and sends them outside any transaction,
+//! and marks each sent, retried later (transient failure) or dead (permanent failure or too
+//! many attempts).
+//!
+//! One delivery session runs a small pipeline: this task claims rows in batches with a
+//! conditional `UPDATE … RETURNING` (a lease, so a crashed process's rows come back), `N`
+//! workers (one SMTP connection each, `N` = `[smtp] pool_size`) render and send, and a
+//! marker task writes the outcomes back in batches.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use docket_domain::calendar::WorkCalendar;
+use docket_domain::clock::Clock;
+use docket_domain::config::{CoreConfig, DigestMode, Language, Official};
+use docket_store::Db;
+use docket_store::outbox::{self, AttachmentRow, ClaimSpec, OutboxRow};
+use lettre::message::Mailbox;
+use rand::Rng;
+use tokio::sync::{Mutex, mpsc};
+use uuid::Uuid;
+
+use crate::NotifyError;
+use crate::config::{NotifierSettings, TransportSpec};
+use crate::message::{self, Outgoing};
+use crate::templates::Templates;
+use crate::transport::{SendFailure, Sender};
+
+/// What one delivery session did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Rows claimed and attempted.
+    pub attempted: usize,
+    /// Rows accepted by the server (or written as `.eml`).
+    pub sent: usize,
+    /// Rows that failed transiently and wait for a later attempt.
+    pub retried: usize,
+    /// Rows dead-lettered.
+    pub dead: usize,
+    /// The first few failures: row id and reason.
+    pub failures: Vec<(Uuid, String)>,
+}
+
+impl DeliveryReport {
+    /// Rows that were attempted and not sent.
+    pub fn failed(&self) -> usize {
+        self.retried + self.dead
+    }
+}
+
+/// Delivers the outbox. Cheap to clone; one per process.
+#[derive(Clone)]
+pub struct Dispatcher {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field("owner", &self.inner.owner)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) db: Db,
+    pub(crate) settings: NotifierSettings,
+    pub(crate) templates: Templates,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) calendar: Arc<WorkCalendar>,
+    pub(crate) owner: String,
+    pub(crate) from: Mailbox,
+    pub(crate) office: serde_json::Value,
+    pub(crate) language: Language,
+    pub(crate) officials: Vec<Official>,
+    pub(crate) tz: Tz,
+}
+
+struct Job {
+    row: OutboxRow,
+    attachments: Vec<AttachmentRow>,
+}
+
+struct Outcome {
+    id: Uuid,
+    attempts: i32,
+    result: Result<(), SendFailure>,
+}
+
+enum Source {
+    Ids(VecDeque<Uuid>),
+    Due,
+}
+
+const MAX_REPORTED_FAILURES: usize = 20;
+
+impl Dispatcher {
+    /// A dispatcher over `db`, loading and checking every template.
+    ///
+    /// # Errors
+    /// [`NotifyError::Template`] naming a missing or broken template file and line;
+    /// [`NotifyError::Config`] for an unusable office time zone or sender.
+    pub fn new(
+        db: Db,
+        core: &CoreConfig,
+        settings: NotifierSettings,
+        clock: Arc<dyn Clock>,
+        calendar: Arc<WorkCalendar>,
+    ) -> Result<Dispatcher, NotifyError> {
+        let templates = Templates::load(&settings.templates_dir, core.office.language)?;
+        let from = message::mailbox(&settings.from_name, &settings.from_email)
+            .map_err(|r| NotifyError::config("smtp.from", r))?;
+        let tz = core
+            .timezone()
+            .map_err(|e| NotifyError::config(e.key, e.reason))?;
+        let office = serde_json::json!({
+            "name": core.office.name,
+            "city": core.office.city,
+            "email": core.office.email,
+        });
+        Ok(Dispatcher {
+            inner: Arc::new(Inner {
+                db,
+                settings,
+                templates,
+                clock,
+                calendar,
+                owner: format!("dispatcher-{}", Uuid::now_v7().simple()),
+                from,
+                office,
+                language: core.office.language,
+                officials: core.officials.clone(),
+                tz,
+            }),
+        })
+    }
+
+    /// This dispatcher's claim owner id (unique per instance).
+    pub fn owner(&self) -> &str {
+        &self.inner.owner
+    }
+
+    /// The loaded templates.
+    pub fn templates(&self) -> &Templates {
+        &self.inner.templates
+    }
+
+    /// Where email goes: an SMTP server, or the `.eml` folder.
+    pub fn transport(&self) -> &TransportSpec {
+        &self.inner.settings.transport
+    }
+
+    /// Officials whose `digestible` email waits for their digest.
+    pub(crate) fn held_officials(&self) -> Vec<String> {
+        self.inner
+            .officials
+            .iter()
+            .filter(|o| o.digest != DigestMode::Immediate)
+            .map(|o| o.id.clone())
+            .collect()
+    }
+
+    /// The operator's flush (`docket mail flush`): attempts every pending row once, now,
+    /// whatever its retry delay, including rows whose claim lease expired; rows held for a
+    /// digest wait for it. Rows another process holds a live claim on are left alone.
+    ///
+    /// # Errors
+    /// [`NotifyError::Store`] if the database fails; send failures are in the report.
+    pub async fn flush_all(&self) -> Result<DeliveryReport, NotifyError> {
+        let now = self.now_ms();
+        let ids = outbox::flushable_ids(&self.inner.db.conn, now, &self.held_officials()).await?;
+        self.deliver(Source::Ids(ids.into())).await
+    }
+
+    /// Sends every row that is due now (honouring retry delays), until none is left.
+    ///
+    /// # Errors
+    /// [`NotifyError::Store`] if the database fails; send failures are in the report.
+    pub async fn deliver_due(&self) -> Result<DeliveryReport, NotifyError> {
+        self.deliver(Source::Due).await
+    }
+
+    /// The service loop for `docket run`: delivers due rows continuously, gathers digests
+    /// at `[mail] digest_time` on working days, and returns once `shutdown` completes (a
+    /// session under way is finished first, so nothing is left half-sent).
+    ///
+    /// # Errors
+    /// None at present: database failures are logged and retried after the poll interval.
+    pub async fn run_until(&self, shutdown: impl Future<Output = ()>) -> Result<(), NotifyError> {
+        tokio::pin!(shutdown);
+        let mut digests_done: Option<NaiveDate> = None;
+        loop {
+            let local = self.inner.clock.now().with_timezone(&self.inner.tz);
+            let today = local.date_naive();
+            if local.time() >= self.inner.settings.digest_time && digests_done != Some(today) {
+                match self.queue_digests(today).await {
+                    Ok(n) => tracing::info!(date = %today, digests = n, "digests queued"),
+                    Err(e) => tracing::error!(date = %today, "digests not queued: {e}"),
+                }
+                digests_done = Some(today);
+            }
+            let idle = match self.deliver_due().await {
+                Ok(r) if r.attempted > 0 => {
+                    tracing::info!(
+                        sent = r.sent,
+                        retried = r.retried,
+                        dead = r.dead,
+                        "mail delivered"
+                    );
+                    false
+                }
+                Ok(_) => true,
+                Err(e) => {
+                    tracing::error!("mail delivery: {e}");
+                    true
+                }
+            };
+            let pause = if idle {
+                self.inner.settings.poll
+            } else {
+                Duration::ZERO
+            };
+            tokio::select! {
+                biased;
+                () = &mut shutdown => return Ok(()),
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        docket_store::time::to_ms(self.inner.clock.now())
+    }
+
+    fn concurrency(&self) -> usize {
+        match &self.inner.settings.transport {
+            TransportSpec::Smtp(t) => t.pool_size,
+            TransportSpec::Eml(_) => 2,
+        }
+    }
+
+    async fn deliver(&self, mut source: Source) -> Result<DeliveryReport, NotifyError> {
+        let batch = self.inner.settings.batch as usize;
+        let (job_tx, job_rx) = mpsc::channel::<Job>(batch);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (out_tx, out_rx) = mpsc::channel::<Outcome>(batch * 2);
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..self.concurrency() {
+            workers.spawn(worker(self.inner.clone(), job_rx.clone(), out_tx.clone()));
+        }
+        drop(out_tx);
+        let marker = tokio::spawn(mark_outcomes(self.inner.clone(), out_rx));
+        let produced = self.produce(&mut source, &job_tx).await;
+        drop(job_tx);
+        while let Some(r) = workers.join_next().await {
+            r.map_err(|e| NotifyError::Worker(e.to_string()))?;
+        }
+        let report = marker
+            .await
+            .map_err(|e| NotifyError::Worker(e.to_string()))??;
+        produced?;
+        Ok(report)
+    }
+
+    /// Claims batches and hands them to the workers; returns when the source is exhausted.
+    async fn produce(
+        &self,
+        source: &mut Source,
+        jobs: &mpsc::Sender<Job>,
+    ) -> Result<(), NotifyError> {
+        let inner = &self.inner;
+        let held = self.held_officials();
+        let batch = inner.settings.batch as usize;
+        loop {
+            let spec = ClaimSpec {
+                owner: &inner.owner,
+                now_ms: self.now_ms(),
+                lease_ms: inner.settings.lease.as_millis() as i64,
+                held_officials: &held,
+            };
+            let rows = match source {
+                Source::Ids(q) => {
+                    if q.is_empty() {
+                        return Ok(());
+                    }
+                    let chunk: Vec<Uuid> = q.drain(..batch.min(q.len())).collect();
+                    outbox::claim_ids(&inner.db.conn, &spec, &chunk).await?
+                }
+                Source::Due => {
+                    let rows = outbox::claim_due(&inner.db.conn, &spec, batch as u64).await?;
+                    if rows.is_empty() {
+                        return Ok(());
+                    }
+                    rows
+                }
+            };
+            if rows.is_empty() {
+                continue;
+            }
+            let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+            let mut atts: HashMap<Uuid, Vec<AttachmentRow>> = HashMap::new();
+            for a in outbox::attachments_of(&inner.db.conn, &ids).await? {
+                atts.entry(a.message_id).or_default().push(a);
+            }
+            for row in rows {
+                let attachments = atts.remove(&row.id).unwrap_or_default();
+                if jobs.send(Job { row, attachments }).await.is_err() {
+                    return Err(NotifyError::Worker("every delivery worker stopped".into()));
+                }
+            }
+        }
+    }
+}
+
+impl Inner {
+    /// The template context of a row: its own context plus `office`, `recipient` and `lang`
+    /// (the row's own keys win).
+    pub(crate) fn context_for(&self, row: &OutboxRow) -> Result<serde_json::Value, String> {
+        let mut ctx: serde_json::Value = serde_json::from_str(&row.context)
+            .map_err(|e| format!("stored context is not JSON: {e}"))?;
+        if ctx.is_null() {
+            ctx = serde_json::json!({});
+        }
+        let Some(map) = ctx.as_object_mut() else {
+            return Err("stored context is not a JSON object".into());
+        };
+        map.entry("office").or_insert_with(|| self.office.clone());
+        map.entry("recipient").or_insert_with(|| {
+            serde_json::json!({ "name": row.to_name, "email": row.to_email, "official": row.official })
+        });
+        map.entry("lang").or_insert_with(|| {
+            serde_json::json!(match self.language {
+                Language::Zh => "zh",
+                Language::En => "en",
+            })
+        });
+        Ok(ctx)
+    }
+
+    /// Renders (unless pre-rendered) and formats a row's message. Errors are permanent.
+    fn prepare(&self, job: &Job) -> Result<Outgoing, String> {
+        let row = &job.row;
+        let rendered;
+        let (subject, text, html) = match (&row.subject, &row.text_body) {
+            (Some(s), Some(t)) => (s.as_str(), t.as_str(), row.html_body.as_deref()),
+            _ => {
+                rendered = self.templates.render(&row.kind, &self.context_for(row)?)?;
+                (
+                    row.subject.as_deref().unwrap_or(&rendered.subject),
+                    row.text_body.as_deref().unwrap_or(&rendered.text),
+                    Some(row.html_body.as_deref().unwrap_or(&rendered.html)),
+                )
+            }
+        };
+        let atts: Vec<&AttachmentRow> = job.attachments.iter().collect();
+        message::build(
+            row,
+            &atts,
+            subject,
+            text,
+            html,
+            &self.from,
+            self.clock.now().into(),
+        )
+    }
+
+    /// The delay before attempt `attempts + 1`: the base doubled per attempt, capped, plus
+    /// up to 25% jitter (so retries grow and do not arrive in lockstep).
+    fn backoff_ms(&self, attempts: i32) -> i64 {
+        let base = self.settings.backoff.as_millis() as f64;
+        let max = self.settings.backoff_max.as_millis() as f64;
+        let exp = (attempts.max(1) - 1).min(40);
+        let delay = (base * 2f64.powi(exp)).min(max);
+        let jitter = rand::rng().random_range(0.0..0.25);
+        (delay * (1.0 + jitter)) as i64
+    }
+}
+
+async fn worker(
+    inner: Arc<Inner>,
+    jobs: Arc<Mutex<mpsc::Receiver<Job>>>,
+    out: mpsc::Sender<Outcome>,
+) {
+    let mut sender = Sender::new(&inner.settings.transport);
+    loop {
+        let job = { jobs.lock().await.recv().await };
+        let Some(job) = job else { break };
+        let result = match inner.prepare(&job) {
+            Ok(o) => sender.send(&job.row.id.to_string(), &o).await,
+            Err(reason) => Err(SendFailure::permanent(reason)),
+        };
+        if out
+            .send(Outcome {
+                id: job.row.id,
+                attempts: job.row.attempts,
+                result,
+            })
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    sender.close().await;
+}
+
+async fn mark_outcomes(
+    inner: Arc<Inner>,
+    mut rx: mpsc::Receiver<Outcome>,
+) -> Result<DeliveryReport, NotifyError> {
+    let mut report = DeliveryReport::default();
+    let mut first_err: Option<NotifyError> = None;
+    let mut buf = Vec::with_capacity(256);
+    let conn = &inner.db.conn;
+    let owner = inner.owner.as_str();
+    while rx.recv_many(&mut buf, 256).await > 0 {
+        let now = docket_store::time::to_ms(inner.clock.now());
+        report.attempted += buf.len();
+        let sent: Vec<Uuid> = buf
+            .iter()
+            .filter(|o| o.result.is_ok())
+            .map(|o| o.id)
+            .collect();
+        if !sent.is_empty() {
+            match outbox::mark_sent(conn, owner, &sent, now).await {
+                Ok(_) => report.sent += sent.len(),
+                Err(e) => {
+                    // The rows stay claimed; after the lease they are sent again, with the
+                    // same Message-ID.
+                    tracing::error!("cannot mark {} messages sent: {e}", sent.len());
+                    first_err.get_or_insert(e.into());
+                }
+            }
+        }
+        for o in buf.drain(..) {
+            let Err(f) = o.result else { continue };
+            let gave_up = !f.permanent && o.attempts >= inner.settings.max_attempts as i32;
+            let r = if f.permanent || gave_up {
+                report.dead += 1;
+                let why = if gave_up {
+                    format!("gave up after {} attempts: {}", o.attempts, f.message)
+                } else {
+                    format!("permanent: {}", f.message)
+                };
+                tracing::warn!(id = %o.id, "mail dead-lettered: {why}");
+                outbox::mark_dead(conn, owner, o.id, &why).await
+            } else {
+                report.retried += 1;
+                let next = now + inner.backoff_ms(o.attempts);
+                tracing::info!(id = %o.id, attempt = o.attempts, "mail will be retried: {}", f.message);
+                outbox::mark_retry(conn, owner, o.id, next, &f.message).await
+            };
+            if report.failures.len() < MAX_REPORTED_FAILURES {
+                report.failures.push((o.id, f.message.clone()));
+            }
+            if let Err(e) = r {
+                tracing::error!(id = %o.id, "cannot record a failed send: {e}");
+                first_err.get_or_insert(e.into());
+            }
+        }
+    }
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
+}

@@ -1,0 +1,997 @@
+//! The engine: each tick, the leader (the holder of the `scheduler` lease) lists what fell due
+//! since the last periods it fired, applies each schedule's misfire policy, and fires what is
+//! left — each firing in one transaction with its ledger row and behind the lease's fencing
+//! token, so several `docket run` processes on one PostgreSQL fire each period once and a
+//! paused stale leader cannot write.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
+use docket_domain::calendar::WorkCalendar;
+use docket_domain::clock::Clock;
+use docket_domain::config::{CoreConfig, Language};
+use docket_domain::period::{IsoWeek, Month};
+use docket_store::cycles::{self, Cycle, NewCycle, OpenOutcome, SheetData};
+use docket_store::outbox::{Delivery, NewAttachment, NewMessage, enqueue};
+use docket_store::scheduling::{self, FiringRow};
+use docket_store::time::{from_ms, to_ms};
+use docket_store::{Backend, Db};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+use crate::config::{Misfire, ReminderTarget, SchedulesConfig};
+use crate::error::SchedulerError;
+use crate::plan::Plan;
+use crate::sheet;
+
+/// A boxed future, for hooks.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Builds and queues the monthly bulletin when it falls due. The bulletin crate implements
+/// it and the binary wires it; the work must be done in `txn` (it commits with the ledger).
+pub trait BulletinHook: Send + Sync {
+    /// Builds and queues the bulletin for `month` (the month reported); returns a short
+    /// outcome for the ledger, or a message if it failed (the firing then retries next tick).
+    fn fire<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        month: Month,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<String, String>>;
+}
+
+/// A custom cron job's work (e.g. the notifier's digests), done in `txn`.
+pub trait JobHook: Send + Sync {
+    /// Does the job for `period` (its local wall-clock time); returns an outcome or a message.
+    fn fire<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        job: &'a str,
+        period: &'a str,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<String, String>>;
+}
+
+/// The name of the scheduler's lease.
+pub const LEASE: &str = "scheduler";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Work {
+    Open(IsoWeek),
+    Remind(IsoWeek, usize),
+    Close(IsoWeek),
+    Bulletin(Month),
+    Alarm(i32),
+    Job(String),
+}
+
+impl Work {
+    fn rank(&self) -> u8 {
+        match self {
+            Work::Close(_) => 0,
+            Work::Open(_) => 1,
+            Work::Remind(..) => 2,
+            Work::Bulletin(_) => 3,
+            Work::Alarm(_) => 4,
+            Work::Job(_) => 5,
+        }
+    }
+}
+
+/// One occurrence of a schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Ledger schedule name: `open`, `remind`, `close`, `bulletin`, `calendar_alarm`, `job:NAME`.
+    pub schedule: String,
+    /// Ledger period: `2024-W37`, `2024-W37/r2`, `2024-09`, `2027/2026-W45`, or a job's local time.
+    pub period: String,
+    /// When it is due.
+    pub due_at: DateTime<Utc>,
+    work: Work,
+}
+
+/// What one tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Whether this process held the lease.
+    pub leader: bool,
+    /// Firings done: (schedule, period, outcome).
+    pub fired: Vec<(String, String, String)>,
+    /// Periods passed over by the misfire policy.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The scheduler of one process.
+#[derive(Clone)]
+pub struct Scheduler {
+    db: Db,
+    plan: Arc<Plan>,
+    core: Arc<CoreConfig>,
+    calendar: Arc<RwLock<Arc<WorkCalendar>>>,
+    holder: String,
+    bulletin: Option<Arc<dyn BulletinHook>>,
+    jobs: HashMap<String, Arc<dyn JobHook>>,
+    anchor: Arc<Mutex<Option<DateTime<Utc>>>>,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler")
+            .field("holder", &self.holder)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scheduler {
+    /// A scheduler over `db` with the office's configuration, `[schedules]` and the calendar.
+    /// Its holder id is unique to this instance.
+    ///
+    /// # Errors
+    /// [`SchedulerError::Config`] naming the key for a bad `[schedules]` value or time zone.
+    pub fn new(
+        db: Db,
+        core: CoreConfig,
+        config: SchedulesConfig,
+        calendar: WorkCalendar,
+    ) -> Result<Self, SchedulerError> {
+        let tz = core.timezone()?;
+        let plan = Plan::new(config, tz)?;
+        Ok(Scheduler {
+            db,
+            plan: Arc::new(plan),
+            core: Arc::new(core),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            holder: format!(
+                "pid{}-{}",
+                std::process::id(),
+                &uuid::Uuid::new_v4().simple().to_string()[..8]
+            ),
+            bulletin: None,
+            jobs: HashMap::new(),
+            anchor: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// Sets the holder id (tests name their replicas).
+    pub fn with_holder(mut self, holder: impl Into<String>) -> Self {
+        self.holder = holder.into();
+        self
+    }
+
+    /// Wires the monthly bulletin.
+    pub fn with_bulletin_hook(mut self, hook: Arc<dyn BulletinHook>) -> Self {
+        self.bulletin = Some(hook);
+        self
+    }
+
+    /// Wires the hook a custom job's `action` names.
+    pub fn with_job_hook(mut self, action: impl Into<String>, hook: Arc<dyn JobHook>) -> Self {
+        self.jobs.insert(action.into(), hook);
+        self
+    }
+
+    /// Replaces the calendar (after `docket calendar import`): provisional dates are
+    /// recomputed from then on.
+    pub fn set_calendar(&self, calendar: WorkCalendar) {
+        *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(calendar);
+    }
+
+    /// The calendar in use.
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        self.calendar
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The parsed schedules.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The office configuration.
+    pub fn core(&self) -> &CoreConfig {
+        &self.core
+    }
+
+    /// This instance's holder id.
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
+    /// Claims the lease at start-up. On SQLite a second scheduler is refused while another
+    /// holds an unexpired lease; on PostgreSQL a process that does not get the lease runs as
+    /// a follower and takes over if the leader stops renewing.
+    ///
+    /// # Errors
+    /// [`SchedulerError::AlreadyRunning`] on SQLite when another scheduler runs;
+    /// [`SchedulerError::Store`] if the database fails.
+    pub async fn start(&self, now: DateTime<Utc>) -> Result<(), SchedulerError> {
+        let ttl = i64::from(self.plan.config.lease_seconds) * 1000;
+        let got =
+            scheduling::acquire_lease(&self.db.conn, LEASE, &self.holder, to_ms(now), ttl).await?;
+        if got.is_none() && self.db.backend == Backend::Sqlite {
+            let l = scheduling::lease(&self.db.conn, LEASE).await?;
+            let (holder, until) = l.map(|l| (l.holder, l.expires_at)).unwrap_or_default();
+            return Err(SchedulerError::AlreadyRunning {
+                holder,
+                until: from_ms(until)
+                    .with_timezone(&self.plan.tz)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Gives the lease up (a clean shutdown).
+    ///
+    /// # Errors
+    /// [`SchedulerError::Store`] if the database fails.
+    pub async fn stop(&self, now: DateTime<Utc>) -> Result<(), SchedulerError> {
+        scheduling::release_lease(&self.db.conn, LEASE, &self.holder, to_ms(now)).await?;
+        Ok(())
+    }
+
+    /// Ticks until `shutdown` resolves, every `tick_seconds` of real time, reading `clock`.
+    /// A failing tick is logged and retried at the next one. Releases the lease at the end.
+    ///
+    /// # Errors
+    /// [`SchedulerError::AlreadyRunning`] from [`Scheduler::start`].
+    pub async fn run_until(
+        &self,
+        clock: Arc<dyn Clock>,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), SchedulerError> {
+        self.start(clock.now()).await?;
+        let period = std::time::Duration::from_secs(u64::from(self.plan.config.tick_seconds));
+        tokio::pin!(shutdown);
+        loop {
+            match self.run_once(clock.now()).await {
+                Ok(r) => {
+                    for (s, p, o) in &r.fired {
+                        tracing::info!(schedule = %s, period = %p, "fired: {o}");
+                    }
+                }
+                Err(e) => tracing::error!("scheduler tick failed: {e}"),
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = tokio::time::sleep(period) => {}
+            }
+        }
+        let _ = self.stop(clock.now()).await;
+        Ok(())
+    }
+
+    async fn anchor(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, SchedulerError> {
+        if let Some(a) = *self.anchor.lock().unwrap_or_else(|p| p.into_inner()) {
+            return Ok(a);
+        }
+        // The first tick ever catches up from the start of its week: this week's cycle opens
+        // even if `docket run` starts on Monday afternoon, older periods are history.
+        let local = now.with_timezone(&self.plan.tz).date_naive();
+        let monday = IsoWeek::containing(local).monday();
+        let start = crate::plan::local_to_utc(self.plan.tz, monday.and_time(NaiveTime::MIN));
+        scheduling::record_firings(
+            &self.db.conn,
+            &[FiringRow {
+                schedule: "scheduler".into(),
+                period: "anchor".into(),
+                due_at: to_ms(start),
+                fired_at: to_ms(now),
+                owner: self.holder.clone(),
+                outcome: "first start".into(),
+            }],
+        )
+        .await?;
+        let rows = scheduling::list_firings(&self.db.conn, Some("scheduler")).await?;
+        let a = rows
+            .iter()
+            .find(|f| f.period == "anchor")
+            .map(|f| from_ms(f.due_at))
+            .unwrap_or(start);
+        *self.anchor.lock().unwrap_or_else(|p| p.into_inner()) = Some(a);
+        Ok(a)
+    }
+
+    /// Every occurrence due in `(from, to]`, in due order.
+    pub fn occurrences(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurrence> {
+        let cal = self.calendar();
+        let tz = self.plan.tz;
+        let mut out = Vec::new();
+        let mut push = |schedule: &str, period: String, due_at: DateTime<Utc>, work: Work| {
+            if due_at > from && due_at <= to {
+                out.push(Occurrence {
+                    schedule: schedule.into(),
+                    period,
+                    due_at,
+                    work,
+                });
+            }
+        };
+        let first = from.with_timezone(&tz).date_naive() - Duration::days(21);
+        let last = to.with_timezone(&tz).date_naive();
+        let mut week = IsoWeek::containing(first);
+        while week.monday() <= last {
+            if let Some(t) = self.plan.cycle_times(&cal, week) {
+                push("open", week.to_string(), t.open, Work::Open(week));
+                for (i, at, _) in &t.reminders {
+                    push(
+                        "remind",
+                        format!("{week}/r{}", i + 1),
+                        *at,
+                        Work::Remind(week, *i),
+                    );
+                }
+                push("close", week.to_string(), t.close, Work::Close(week));
+            }
+            week = week.next();
+        }
+        let mut month = Month::containing(first).prev();
+        while month.first_day() <= last {
+            let (at, _) = self.plan.bulletin_time(&cal, month);
+            push("bulletin", month.to_string(), at, Work::Bulletin(month));
+            month = month.next();
+        }
+        for year in first.year()..=last.year() {
+            if !cal.has_year(year + 1) {
+                for (w, at) in self.plan.alarm_times(year) {
+                    push(
+                        "calendar_alarm",
+                        format!("{}/{w}", year + 1),
+                        at,
+                        Work::Alarm(year + 1),
+                    );
+                }
+            }
+        }
+        for (name, action, schedule) in &self.plan.jobs {
+            for (period, at) in self.plan.job_times(schedule, from, to) {
+                push(name, period, at, Work::Job(action.clone()));
+            }
+        }
+        out.sort_by(|a, b| {
+            a.due_at
+                .cmp(&b.due_at)
+                .then(a.work.rank().cmp(&b.work.rank()))
+        });
+        out
+    }
+
+    fn policy(&self, schedule: &str) -> Misfire {
+        let m = &self.plan.config.misfire;
+        match schedule {
+            "open" => m.open,
+            "remind" => m.remind,
+            "close" => m.close,
+            "bulletin" => m.bulletin,
+            "calendar_alarm" => m.calendar_alarm,
+            other => self
+                .plan
+                .config
+                .jobs
+                .iter()
+                .find(|j| other.strip_prefix("job:") == Some(j.name.as_str()))
+                .map(|j| j.misfire)
+                .unwrap_or(Misfire::Latest),
+        }
+    }
+
+    /// One tick at `now`: renew or take the lease; if leader, fire everything due that the
+    /// ledger does not hold yet, by each schedule's misfire policy. Tests call it with a
+    /// manual clock's instants.
+    ///
+    /// # Errors
+    /// [`SchedulerError::Store`] if the database fails (what committed stays committed).
+    pub async fn run_once(&self, now: DateTime<Utc>) -> Result<TickReport, SchedulerError> {
+        let ttl = i64::from(self.plan.config.lease_seconds) * 1000;
+        let Some(token) =
+            scheduling::acquire_lease(&self.db.conn, LEASE, &self.holder, to_ms(now), ttl).await?
+        else {
+            return Ok(TickReport::default());
+        };
+        let mut report = TickReport {
+            leader: true,
+            ..Default::default()
+        };
+        let anchor = self.anchor(now).await?;
+        let since = anchor.max(now - Duration::days(i64::from(self.plan.config.catch_up_days)));
+        let occ = self.occurrences(since - Duration::milliseconds(1), now);
+        if occ.is_empty() {
+            return Ok(report);
+        }
+        let done =
+            scheduling::fired_since(&self.db.conn, to_ms(since - Duration::days(14))).await?;
+        let pending: Vec<Occurrence> = occ
+            .into_iter()
+            .filter(|o| !done.contains(&(o.schedule.clone(), o.period.clone())))
+            .collect();
+        // Misfire policy per schedule: which to fire, which to record as skipped.
+        let mut by_schedule: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+        for o in pending {
+            by_schedule.entry(o.schedule.clone()).or_default().push(o);
+        }
+        let grace = Duration::seconds(i64::from(self.plan.config.misfire_grace_seconds));
+        let mut fire: Vec<(Occurrence, Vec<Occurrence>)> = Vec::new();
+        let mut skip_only: Vec<Occurrence> = Vec::new();
+        for (schedule, mut list) in by_schedule {
+            list.sort_by_key(|o| o.due_at);
+            match self.policy(&schedule) {
+                Misfire::All => fire.extend(list.into_iter().map(|o| (o, Vec::new()))),
+                Misfire::Latest => {
+                    if let Some(last) = list.pop() {
+                        fire.push((last, list));
+                    }
+                }
+                Misfire::Skip => {
+                    for o in list {
+                        if now - o.due_at <= grace {
+                            fire.push((o, Vec::new()));
+                        } else {
+                            skip_only.push(o);
+                        }
+                    }
+                }
+            }
+        }
+        fire.sort_by(|a, b| {
+            a.0.due_at
+                .cmp(&b.0.due_at)
+                .then(a.0.work.rank().cmp(&b.0.work.rank()))
+        });
+        if !skip_only.is_empty() {
+            let txn = self.db.conn.begin().await?;
+            if !scheduling::check_fence(&txn, LEASE, &self.holder, token).await? {
+                txn.rollback().await?;
+                report.leader = false;
+                return Ok(report);
+            }
+            let rows: Vec<FiringRow> = skip_only
+                .iter()
+                .map(|o| self.row(o, now, "skipped: misfire policy skip"))
+                .collect();
+            scheduling::record_firings(&txn, &rows).await?;
+            txn.commit().await?;
+            report
+                .skipped
+                .extend(skip_only.into_iter().map(|o| (o.schedule, o.period)));
+        }
+        // Custom jobs go in batches (one transaction per batch of ledger rows and work).
+        let (jobs, builtin): (Vec<_>, Vec<_>) = fire
+            .into_iter()
+            .partition(|(o, _)| matches!(o.work, Work::Job(_)));
+        for (o, skipped) in builtin {
+            match self.fire_one(&o, &skipped, token, now).await {
+                Ok(Some(outcome)) => {
+                    report
+                        .skipped
+                        .extend(skipped.into_iter().map(|s| (s.schedule, s.period)));
+                    report.fired.push((o.schedule, o.period, outcome));
+                }
+                Ok(None) => {}
+                Err(FireError::Fenced) => {
+                    report.leader = false;
+                    return Ok(report);
+                }
+                Err(FireError::Other(e)) => {
+                    tracing::error!(schedule = %o.schedule, period = %o.period, "firing failed, retried next tick: {e}");
+                }
+            }
+        }
+        if !jobs.is_empty() {
+            match self.fire_jobs(&jobs, token, now).await {
+                Ok(list) => report.fired.extend(list),
+                Err(FireError::Fenced) => report.leader = false,
+                Err(FireError::Other(e)) => {
+                    tracing::error!("job batch failed, retried next tick: {e}")
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn row(&self, o: &Occurrence, now: DateTime<Utc>, outcome: &str) -> FiringRow {
+        FiringRow {
+            schedule: o.schedule.clone(),
+            period: o.period.clone(),
+            due_at: to_ms(o.due_at),
+            fired_at: to_ms(now),
+            owner: self.holder.clone(),
+            outcome: outcome.into(),
+        }
+    }
+
+    async fn fire_one(
+        &self,
+        o: &Occurrence,
+        skipped: &[Occurrence],
+        token: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, FireError> {
+        let txn = self.db.conn.begin().await.map_err(SchedulerError::from)?;
+        if !scheduling::check_fence(&txn, LEASE, &self.holder, token)
+            .await
+            .map_err(SchedulerError::from)?
+        {
+            let _ = txn.rollback().await;
+            return Err(FireError::Fenced);
+        }
+        let mut rows = vec![self.row(o, now, "firing")];
+        rows.extend(
+            skipped
+                .iter()
+                .map(|s| self.row(s, now, &format!("skipped: superseded by {}", o.period))),
+        );
+        let inserted = scheduling::record_firings(&txn, &rows)
+            .await
+            .map_err(SchedulerError::from)?;
+        if !inserted.contains(&(o.schedule.clone(), o.period.clone())) {
+            let _ = txn.rollback().await;
+            return Ok(None);
+        }
+        let outcome = self.work(&txn, o, now).await?;
+        scheduling::set_outcome(&txn, &o.schedule, &o.period, &outcome)
+            .await
+            .map_err(SchedulerError::from)?;
+        txn.commit().await.map_err(SchedulerError::from)?;
+        Ok(Some(outcome))
+    }
+
+    async fn fire_jobs(
+        &self,
+        jobs: &[(Occurrence, Vec<Occurrence>)],
+        token: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, String, String)>, FireError> {
+        let mut fired = Vec::new();
+        for chunk in jobs.chunks(1000) {
+            let txn = self.db.conn.begin().await.map_err(SchedulerError::from)?;
+            if !scheduling::check_fence(&txn, LEASE, &self.holder, token)
+                .await
+                .map_err(SchedulerError::from)?
+            {
+                let _ = txn.rollback().await;
+                return Err(FireError::Fenced);
+            }
+            let mut rows = Vec::new();
+            for (o, skipped) in chunk {
+                rows.push(self.row(o, now, "fired"));
+                rows.extend(
+                    skipped
+                        .iter()
+                        .map(|s| self.row(s, now, &format!("skipped: superseded by {}", o.period))),
+                );
+            }
+            let inserted: HashSet<(String, String)> = scheduling::record_firings(&txn, &rows)
+                .await
+                .map_err(SchedulerError::from)?
+                .into_iter()
+                .collect();
+            for (o, _) in chunk {
+                if !inserted.contains(&(o.schedule.clone(), o.period.clone())) {
+                    continue;
+                }
+                let outcome = self.work(&txn, o, now).await?;
+                fired.push((o.schedule.clone(), o.period.clone(), outcome));
+            }
+            txn.commit().await.map_err(SchedulerError::from)?;
+        }
+        Ok(fired)
+    }
+
+    async fn work(
+        &self,
+        txn: &DatabaseTransaction,
+        o: &Occurrence,
+        now: DateTime<Utc>,
+    ) -> Result<String, FireError> {
+        let cal = self.calendar();
+        let hook_err = |reason: String| {
+            FireError::Other(SchedulerError::Hook {
+                schedule: o.schedule.clone(),
+                period: o.period.clone(),
+                reason,
+            })
+        };
+        match &o.work {
+            Work::Open(week) => {
+                let r = self.open_in(txn, &cal, *week, now).await?;
+                Ok(match r {
+                    Some(r) => format!("opened {} slots", r.slots_added),
+                    None => "no working day: no cycle".into(),
+                })
+            }
+            Work::Remind(week, rung) => Ok(self.remind_in(txn, *week, *rung, now).await?),
+            Work::Close(week) => Ok(self.close_in(txn, *week, now).await?),
+            Work::Bulletin(month) => match &self.bulletin {
+                Some(h) => h.fire(txn, *month, now).await.map_err(hook_err),
+                None => Ok("no bulletin hook wired".into()),
+            },
+            Work::Alarm(year) => Ok(self.alarm_in(txn, *year, &o.period, now).await?),
+            Work::Job(action) => match self.jobs.get(action) {
+                Some(h) => h
+                    .fire(txn, &o.schedule, &o.period, now)
+                    .await
+                    .map_err(hook_err),
+                None => Ok(format!("no hook for action {action:?}")),
+            },
+        }
+    }
+
+    /// Opens `week`'s cycle in `txn` (idempotent); `None` if the week has no working day.
+    async fn open_in(
+        &self,
+        txn: &DatabaseTransaction,
+        cal: &WorkCalendar,
+        week: IsoWeek,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OpenOutcome>, SchedulerError> {
+        let Some(t) = self.plan.cycle_times(cal, week) else {
+            return Ok(None);
+        };
+        let c = NewCycle {
+            week: week.to_string(),
+            opened_at: to_ms(t.open),
+            deadline_at: to_ms(t.deadline),
+            deadline_provisional: t.provisional,
+            closes_at: to_ms(t.close),
+        };
+        Ok(Some(cycles::open_cycle(txn, &c, to_ms(now)).await?))
+    }
+
+    /// Opens the cycle of `week` now, as `docket cycle open` does: idempotent, recorded in the
+    /// ledger so the scheduler does not open it again.
+    ///
+    /// # Errors
+    /// [`SchedulerError::BadInput`] if the week has no working day;
+    /// [`SchedulerError::Store`] if the database fails.
+    pub async fn open_week(
+        &self,
+        week: IsoWeek,
+        now: DateTime<Utc>,
+    ) -> Result<OpenOutcome, SchedulerError> {
+        let cal = self.calendar();
+        let txn = self.db.conn.begin().await?;
+        let Some(r) = self.open_in(&txn, &cal, week, now).await? else {
+            return Err(SchedulerError::BadInput(format!(
+                "{week} has no working day: no cycle opens that week"
+            )));
+        };
+        let due = self
+            .plan
+            .cycle_times(&cal, week)
+            .map(|t| t.open)
+            .unwrap_or(now);
+        scheduling::record_firings(
+            &txn,
+            &[FiringRow {
+                schedule: "open".into(),
+                period: week.to_string(),
+                due_at: to_ms(due),
+                fired_at: to_ms(now),
+                owner: "cli".into(),
+                outcome: format!("opened {} slots (docket cycle open)", r.slots_added),
+            }],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(r)
+    }
+
+    /// Closes `week`'s cycle now and queues its sheet, as `docket cycle close` does
+    /// (idempotent; recorded in the ledger).
+    ///
+    /// # Errors
+    /// [`SchedulerError::BadInput`] if the week has no cycle; [`SchedulerError::Store`].
+    pub async fn close_week(
+        &self,
+        week: IsoWeek,
+        now: DateTime<Utc>,
+    ) -> Result<String, SchedulerError> {
+        let txn = self.db.conn.begin().await?;
+        if cycles::cycle(&txn, &week.to_string()).await?.is_none() {
+            return Err(SchedulerError::BadInput(format!(
+                "{week}: no cycle was opened for this week"
+            )));
+        }
+        let outcome = self.close_in(&txn, week, now).await?;
+        scheduling::record_firings(
+            &txn,
+            &[FiringRow {
+                schedule: "close".into(),
+                period: week.to_string(),
+                due_at: to_ms(now),
+                fired_at: to_ms(now),
+                owner: "cli".into(),
+                outcome: outcome.clone(),
+            }],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn remind_in(
+        &self,
+        txn: &DatabaseTransaction,
+        week: IsoWeek,
+        rung: usize,
+        now: DateTime<Utc>,
+    ) -> Result<String, SchedulerError> {
+        let Some(c) = cycles::cycle(txn, &week.to_string()).await? else {
+            return Ok("no cycle".into());
+        };
+        if c.state != "open" {
+            return Ok("cycle closed: nothing to remind".into());
+        }
+        let pending = cycles::pending_slots(txn, c.id).await?;
+        if pending.is_empty() {
+            return Ok("every project reported".into());
+        }
+        let target = self
+            .plan
+            .config
+            .reminders
+            .get(rung)
+            .map(|r| r.to)
+            .unwrap_or(ReminderTarget::Owner);
+        // recipient email → (name, official id, projects)
+        let mut to: BTreeMap<String, (String, Option<String>, Vec<String>)> = BTreeMap::new();
+        let mut add = |email: &str, name: &str, official: Option<&str>, line: String| {
+            let e = to
+                .entry(email.to_string())
+                .or_insert_with(|| (name.to_string(), official.map(str::to_string), Vec::new()));
+            if !e.2.contains(&line) {
+                e.2.push(line);
+            }
+        };
+        for p in &pending {
+            let line = format!("{} {}（{}）", p.code, p.name, p.owner_unit);
+            match target {
+                ReminderTarget::Owner => {
+                    if let Some(e) = p.contact_email.as_deref().filter(|e| !e.is_empty()) {
+                        add(e, &p.owner_unit, None, line.clone());
+                    }
+                    for o in self
+                        .core
+                        .officials
+                        .iter()
+                        .filter(|o| o.unit.as_deref() == Some(p.owner_unit.as_str()))
+                    {
+                        add(&o.email, &o.name, Some(&o.id), line.clone());
+                    }
+                }
+                ReminderTarget::Responsible => {
+                    if let Some(o) = p
+                        .responsible_official
+                        .as_deref()
+                        .and_then(|id| self.core.official(id))
+                    {
+                        add(&o.email, &o.name, Some(&o.id), line.clone());
+                    }
+                    add(&self.core.office.email, &self.core.office.name, None, line);
+                }
+            }
+        }
+        let deadline = from_ms(c.deadline_at)
+            .with_timezone(&self.plan.tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        let zh = self.core.office.language == Language::Zh;
+        let msgs: Vec<NewMessage> = to
+            .iter()
+            .map(|(email, (name, official, lines))| {
+                let subject = if zh {
+                    format!("【催报】{week} 周调度报送提醒（{} 个项目未报送）", lines.len())
+                } else {
+                    format!("Reminder: {week} weekly report ({} projects not reported)", lines.len())
+                };
+                let text = if zh {
+                    format!(
+                        "{name}：\n\n以下项目尚未报送 {week} 周调度表，报送截止时间 {deadline}{}：\n{}\n\n{}",
+                        if c.deadline_provisional { "（暂定）" } else { "" },
+                        lines.join("\n"),
+                        self.core.office.name
+                    )
+                } else {
+                    format!(
+                        "{name},\n\nThese projects have not reported for {week}; the deadline is {deadline}{}:\n{}\n\n{}",
+                        if c.deadline_provisional { " (provisional)" } else { "" },
+                        lines.join("\n"),
+                        self.core.office.name
+                    )
+                };
+                NewMessage {
+                    dedupe_key: format!("reminder:{week}:r{}:{email}", rung + 1),
+                    kind: "reminder".into(),
+                    to_email: email.clone(),
+                    to_name: name.clone(),
+                    official: official.clone(),
+                    context: serde_json::json!({"week": week.to_string(), "rung": rung + 1, "deadline": deadline, "projects": lines}),
+                    subject: Some(subject),
+                    text_body: Some(text),
+                    html_body: None,
+                    delivery: Delivery::Immediate,
+                    period: Some(week.to_string()),
+                    attachments: Vec::new(),
+                }
+            })
+            .collect();
+        let n = enqueue(txn, &msgs, to_ms(now)).await?;
+        Ok(format!(
+            "rung {}: {} pending projects, {n} reminders queued",
+            rung + 1,
+            pending.len()
+        ))
+    }
+
+    /// The window a sheet covers: from the previous cycle's close (or the week's Monday) to
+    /// `until`.
+    async fn sheet_in<C: sea_orm::ConnectionTrait>(
+        &self,
+        conn: &C,
+        week: IsoWeek,
+        until: DateTime<Utc>,
+    ) -> Result<Option<SheetData>, SchedulerError> {
+        let tz = self.plan.tz;
+        let monday = crate::plan::local_to_utc(tz, week.monday().and_time(NaiveTime::MIN));
+        let prev = IsoWeek::containing(week.monday() - Duration::days(7));
+        let from = match cycles::cycle(conn, &prev.to_string()).await? {
+            Some(Cycle {
+                closed_at: Some(c), ..
+            }) => from_ms(c),
+            _ => monday,
+        };
+        let today = until.with_timezone(&tz).date_naive();
+        Ok(cycles::sheet_data(
+            conn,
+            &week.to_string(),
+            to_ms(from),
+            to_ms(until) + 1,
+            today,
+        )
+        .await?)
+    }
+
+    /// The dispatch sheet of `week` as of `now` (closed cycles up to their close).
+    ///
+    /// # Errors
+    /// [`SchedulerError::Store`] if the database fails.
+    pub async fn sheet(
+        &self,
+        week: IsoWeek,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SheetData>, SchedulerError> {
+        let until = match cycles::cycle(&self.db.conn, &week.to_string()).await? {
+            Some(Cycle {
+                closed_at: Some(c), ..
+            }) => from_ms(c),
+            Some(_) => now,
+            None => return Ok(None),
+        };
+        self.sheet_in(&self.db.conn, week, until).await
+    }
+
+    /// The sheet's recipients: the office and each task force's leader and deputies.
+    pub fn sheet_recipients(&self) -> Vec<(String, String, Option<String>)> {
+        let mut out: Vec<(String, String, Option<String>)> = vec![(
+            self.core.office.email.clone(),
+            self.core.office.name.clone(),
+            None,
+        )];
+        for tf in &self.core.task_forces {
+            for id in std::iter::once(&tf.lead).chain(tf.deputies.iter()) {
+                if let Some(o) = self.core.official(id)
+                    && !out.iter().any(|(e, _, _)| *e == o.email)
+                {
+                    out.push((o.email.clone(), o.name.clone(), Some(o.id.clone())));
+                }
+            }
+        }
+        out
+    }
+
+    async fn close_in(
+        &self,
+        txn: &DatabaseTransaction,
+        week: IsoWeek,
+        now: DateTime<Utc>,
+    ) -> Result<String, SchedulerError> {
+        let Some(c) = cycles::cycle(txn, &week.to_string()).await? else {
+            return Ok("no cycle".into());
+        };
+        if !cycles::close_cycle(txn, c.id, to_ms(now)).await? {
+            return Ok("already closed".into());
+        }
+        let Some(data) = self.sheet_in(txn, week, now).await? else {
+            return Ok("no cycle".into());
+        };
+        let text = sheet::render_text(&self.core, &data);
+        let html = sheet::render_html(&self.core, &data);
+        let xlsx = sheet::render_xlsx(&self.core, &data).map_err(|e| SchedulerError::Hook {
+            schedule: "close".into(),
+            period: week.to_string(),
+            reason: e,
+        })?;
+        let summary = sheet::summary_line(&data);
+        let msgs: Vec<NewMessage> = self
+            .sheet_recipients()
+            .into_iter()
+            .map(|(email, name, official)| NewMessage {
+                dedupe_key: format!("sheet:{week}:{email}"),
+                kind: "dispatch_sheet".into(),
+                to_email: email,
+                to_name: name,
+                official,
+                context: serde_json::json!({"week": week.to_string(), "summary": summary}),
+                subject: Some(format!("【周调度单】{} {week}", self.core.office.name)),
+                text_body: Some(text.clone()),
+                html_body: Some(html.clone()),
+                delivery: Delivery::Immediate,
+                period: Some(week.to_string()),
+                attachments: vec![NewAttachment {
+                    filename: format!("调度单-{week}.xlsx"),
+                    content_type:
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+                    data: xlsx.clone(),
+                }],
+            })
+            .collect();
+        let n = enqueue(txn, &msgs, to_ms(now)).await?;
+        Ok(format!("closed; {summary}; sheet queued to {n}"))
+    }
+
+    async fn alarm_in(
+        &self,
+        txn: &DatabaseTransaction,
+        year: i32,
+        period: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, SchedulerError> {
+        if self.calendar().has_year(year) {
+            return Ok(format!("{year} table present"));
+        }
+        tracing::warn!(
+            "the working-day calendar for {year} is missing: import it with `docket calendar import FILE`"
+        );
+        let msg = NewMessage {
+            dedupe_key: format!("calendar-alarm:{period}"),
+            kind: "calendar_alarm".into(),
+            to_email: self.core.office.email.clone(),
+            to_name: self.core.office.name.clone(),
+            official: None,
+            context: serde_json::json!({"year": year}),
+            subject: Some(format!("【提醒】{year}年节假日安排尚未导入")),
+            text_body: Some(format!(
+                "{year}年的工作日历（节假日和调休安排）尚未导入。在导入之前，跨入{year}年的期限按周一至周五暂定计算并标注“暂定”。\n\
+                 国务院办公厅通知发布后，请运行 docket calendar import FILE 导入。\n\n\
+                 The working-day calendar for {year} is missing; import it with `docket calendar import FILE`."
+            )),
+            html_body: None,
+            delivery: Delivery::Immediate,
+            period: Some(period.to_string()),
+            attachments: Vec::new(),
+        };
+        let n = enqueue(txn, &[msg], to_ms(now)).await?;
+        Ok(format!("{year} table missing: alarm queued ({n})"))
+    }
+}
+
+enum FireError {
+    Fenced,
+    Other(SchedulerError),
+}
+
+impl From<SchedulerError> for FireError {
+    fn from(e: SchedulerError) -> Self {
+        FireError::Other(e)
+    }
+}

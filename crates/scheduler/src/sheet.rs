@@ -1,0 +1,289 @@
+//! The dispatch sheet (调度单): who reported, who is late or missing (with the responsible
+//! official), this week's investment, new problems, problems resolved and overdue problems —
+//! as text, HTML or XLSX.
+
+use docket_domain::Amount;
+use docket_domain::config::CoreConfig;
+use docket_store::cycles::{IssueLine, SheetData};
+
+/// A sheet's headline counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SheetCounts {
+    /// Slots.
+    pub projects: usize,
+    /// Reported in time.
+    pub submitted: usize,
+    /// Reported late.
+    pub late: usize,
+    /// Not reported.
+    pub missing: usize,
+    /// This week's investment, yuan.
+    pub week_amount_yuan: i64,
+}
+
+/// Counts a sheet's lines.
+pub fn counts(s: &SheetData) -> SheetCounts {
+    let by = |st: &str| s.rows.iter().filter(|r| r.status == st).count();
+    SheetCounts {
+        projects: s.rows.len(),
+        submitted: by("submitted"),
+        late: by("late"),
+        missing: by("missing") + by("due"),
+        week_amount_yuan: s.rows.iter().filter_map(|r| r.week_amount).sum(),
+    }
+}
+
+fn status_zh(st: &str) -> &'static str {
+    match st {
+        "submitted" => "已报送",
+        "late" => "迟报",
+        "missing" => "未报送",
+        "due" => "待报送",
+        _ => "?",
+    }
+}
+
+fn official(core: &CoreConfig, id: &Option<String>) -> String {
+    match id {
+        Some(id) => core
+            .official(id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| id.clone()),
+        None => "—".into(),
+    }
+}
+
+fn wan(yuan: Option<i64>) -> String {
+    yuan.map(|y| Amount::from_yuan(y).to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A one-line summary, e.g. for the demo.
+pub fn summary_line(s: &SheetData) -> String {
+    let c = counts(s);
+    format!(
+        "{}: {} 个项目，按时报送 {}，迟报 {}，未报送 {}，本周完成投资 {} 万元；新增问题 {}，办结 {}，逾期 {}{}",
+        s.week,
+        c.projects,
+        c.submitted,
+        c.late,
+        c.missing,
+        Amount::from_yuan(c.week_amount_yuan),
+        s.new_issues.len(),
+        s.resolved_issues.len(),
+        s.overdue_issues.len(),
+        if s.late_earlier.is_empty() {
+            String::new()
+        } else {
+            format!("；补报上期 {}", s.late_earlier.len())
+        }
+    )
+}
+
+fn issue_text(i: &IssueLine) -> String {
+    format!(
+        "  {} [{}] {} ({}{}{})",
+        i.project,
+        i.category,
+        i.title,
+        i.state,
+        i.task_force
+            .as_ref()
+            .map(|t| format!(", {t}"))
+            .unwrap_or_default(),
+        i.due.map(|d| format!(", 期限 {d}")).unwrap_or_default()
+    )
+}
+
+/// The sheet as plain text.
+pub fn render_text(core: &CoreConfig, s: &SheetData) -> String {
+    let mut o = format!(
+        "{} {} 周调度单\n{}\n\n",
+        core.office.name,
+        s.week,
+        summary_line(s)
+    );
+    o.push_str("已报送:\n");
+    for r in s
+        .rows
+        .iter()
+        .filter(|r| r.status == "submitted" || r.status == "late")
+    {
+        o.push_str(&format!(
+            "  {} {} [{}] 本周 {} 万元, 累计 {} 万元: {}{}\n",
+            r.code,
+            r.name,
+            status_zh(&r.status),
+            wan(r.week_amount),
+            wan(r.ytd_completed),
+            if r.no_change {
+                "本期无变化"
+            } else {
+                r.progress.as_str()
+            },
+            if r.problems.trim().is_empty() {
+                String::new()
+            } else {
+                format!("；问题: {}", r.problems)
+            }
+        ));
+    }
+    o.push_str("未报送:\n");
+    for r in s
+        .rows
+        .iter()
+        .filter(|r| r.status == "missing" || r.status == "due")
+    {
+        o.push_str(&format!(
+            "  {} {} ({}，责任领导 {})\n",
+            r.code,
+            r.name,
+            r.owner_unit,
+            official(core, &r.responsible_official)
+        ));
+    }
+    if !s.late_earlier.is_empty() {
+        o.push_str("上期补报:\n");
+        for l in &s.late_earlier {
+            o.push_str(&format!("  {} {} ({})\n", l.code, l.name, l.week));
+        }
+    }
+    for (title, list) in [
+        ("新增问题", &s.new_issues),
+        ("办结问题", &s.resolved_issues),
+        ("逾期问题", &s.overdue_issues),
+    ] {
+        o.push_str(&format!("{title}: {}\n", list.len()));
+        for i in list.iter() {
+            o.push_str(&issue_text(i));
+            o.push('\n');
+        }
+    }
+    o
+}
+
+fn esc(t: &str) -> String {
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The sheet as an HTML page (every value escaped).
+pub fn render_html(core: &CoreConfig, s: &SheetData) -> String {
+    let mut o = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{} 周调度单</title></head><body>\n<h1>{} {} 周调度单</h1>\n<p>{}</p>\n",
+        esc(&s.week),
+        esc(&core.office.name),
+        esc(&s.week),
+        esc(&summary_line(s))
+    );
+    o.push_str("<table border=\"1\"><tr><th>项目编号</th><th>项目名称</th><th>建设单位</th><th>责任领导</th><th>状态</th><th>本周完成（万元）</th><th>累计完成（万元）</th><th>形象进度</th><th>存在问题</th></tr>\n");
+    for r in &s.rows {
+        o.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&r.code),
+            esc(&r.name),
+            esc(&r.owner_unit),
+            esc(&official(core, &r.responsible_official)),
+            status_zh(&r.status),
+            wan(r.week_amount),
+            wan(r.ytd_completed),
+            esc(&r.progress),
+            esc(&r.problems)
+        ));
+    }
+    o.push_str("</table>\n");
+    if !s.late_earlier.is_empty() {
+        o.push_str("<h2>上期补报</h2><ul>");
+        for l in &s.late_earlier {
+            o.push_str(&format!(
+                "<li>{} {} ({})</li>",
+                esc(&l.code),
+                esc(&l.name),
+                esc(&l.week)
+            ));
+        }
+        o.push_str("</ul>\n");
+    }
+    for (title, list) in [
+        ("新增问题", &s.new_issues),
+        ("办结问题", &s.resolved_issues),
+        ("逾期问题", &s.overdue_issues),
+    ] {
+        o.push_str(&format!("<h2>{title}（{}）</h2><ul>", list.len()));
+        for i in list.iter() {
+            o.push_str(&format!("<li>{}</li>", esc(issue_text(i).trim())));
+        }
+        o.push_str("</ul>\n");
+    }
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// The sheet as an XLSX workbook.
+///
+/// # Errors
+/// The writer's message if the workbook cannot be built.
+pub fn render_xlsx(core: &CoreConfig, s: &SheetData) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let ws = wb.add_worksheet();
+    ws.set_name("调度单").map_err(e)?;
+    let head = [
+        "项目编号",
+        "项目名称",
+        "建设单位",
+        "责任领导",
+        "状态",
+        "本周完成（万元）",
+        "累计完成（万元）",
+        "形象进度",
+        "存在问题",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).map_err(e)?;
+    }
+    for (i, r) in s.rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        ws.write_string(row, 0, &r.code).map_err(e)?;
+        ws.write_string(row, 1, &r.name).map_err(e)?;
+        ws.write_string(row, 2, &r.owner_unit).map_err(e)?;
+        ws.write_string(row, 3, official(core, &r.responsible_official))
+            .map_err(e)?;
+        ws.write_string(row, 4, status_zh(&r.status)).map_err(e)?;
+        if let Some(a) = r.week_amount {
+            ws.write_number(row, 5, Amount::from_yuan(a).wan_f64())
+                .map_err(e)?;
+        }
+        if let Some(a) = r.ytd_completed {
+            ws.write_number(row, 6, Amount::from_yuan(a).wan_f64())
+                .map_err(e)?;
+        }
+        ws.write_string(row, 7, &r.progress).map_err(e)?;
+        ws.write_string(row, 8, &r.problems).map_err(e)?;
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("问题").map_err(e)?;
+    let mut row = 0u32;
+    for (title, list) in [
+        ("新增问题", &s.new_issues),
+        ("办结问题", &s.resolved_issues),
+        ("逾期问题", &s.overdue_issues),
+    ] {
+        ws.write_string(row, 0, title).map_err(e)?;
+        row += 1;
+        for i in list.iter() {
+            ws.write_string(row, 0, &i.project).map_err(e)?;
+            ws.write_string(row, 1, &i.category).map_err(e)?;
+            ws.write_string(row, 2, &i.title).map_err(e)?;
+            ws.write_string(row, 3, &i.state).map_err(e)?;
+            if let Some(d) = i.due {
+                ws.write_string(row, 4, d.to_string()).map_err(e)?;
+            }
+            row += 1;
+        }
+    }
+    wb.save_to_buffer().map_err(e)
+}

@@ -1,0 +1,101 @@
+//! Time limits in working days, and the flags they give: blue (due within a working day),
+//! yellow (overdue), red (overdue by more than `[workflow] red_after_days` working days).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use docket_domain::calendar::{Reckoned, WorkCalendar};
+use docket_domain::issue::{IssueCategory, IssueState};
+use serde::Serialize;
+
+use crate::config::Settings;
+
+/// A supervision flag (督办).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// Nothing to chase.
+    None,
+    /// Due within a working day.
+    Blue,
+    /// Overdue.
+    Yellow,
+    /// Overdue beyond the configured number of working days.
+    Red,
+}
+
+impl Flag {
+    /// The code shown in lists.
+    pub fn code(self) -> &'static str {
+        match self {
+            Flag::None => "",
+            Flag::Blue => "blue",
+            Flag::Yellow => "yellow",
+            Flag::Red => "red",
+        }
+    }
+}
+
+/// The office's business date at `at`.
+pub fn business_date(settings: &Settings, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&settings.tz()).date_naive()
+}
+
+/// The accept limit and due date of an issue of `category` assigned on `from`.
+pub fn deadlines(
+    settings: &Settings,
+    calendar: &WorkCalendar,
+    category: IssueCategory,
+    from: NaiveDate,
+) -> (Reckoned<NaiveDate>, Reckoned<NaiveDate>) {
+    let (accept, resolve) = settings.workflow.limits_for(category);
+    (
+        calendar.add_workdays(from, accept),
+        calendar.add_workdays(from, resolve),
+    )
+}
+
+/// The limit that applies now: accepting while `assigned`, resolving while accepted or in
+/// progress; none once resolved, closed or withdrawn.
+pub fn current_limit(
+    state: IssueState,
+    accept_due: Option<NaiveDate>,
+    due: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    match state {
+        IssueState::Assigned => accept_due.or(due),
+        IssueState::Accepted | IssueState::InProgress => due,
+        _ => None,
+    }
+}
+
+/// Working days overdue on `today` (None if not overdue).
+pub fn overdue_days(calendar: &WorkCalendar, limit: NaiveDate, today: NaiveDate) -> Option<u32> {
+    (today > limit).then(|| calendar.workdays_between(limit, today).value)
+}
+
+/// The flag of an issue with `limit` on `today`.
+pub fn flag(
+    settings: &Settings,
+    calendar: &WorkCalendar,
+    limit: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Flag {
+    let Some(limit) = limit else {
+        return Flag::None;
+    };
+    match overdue_days(calendar, limit, today) {
+        Some(d) if d > settings.workflow.red_after_days => Flag::Red,
+        Some(_) => Flag::Yellow,
+        None if calendar.workdays_between(today, limit).value <= 1 => Flag::Blue,
+        None => Flag::None,
+    }
+}
+
+/// The escalation rung an issue overdue by `days` working days has reached (0 to 3).
+pub fn rung_reached(settings: &Settings, days: u32) -> i32 {
+    settings
+        .workflow
+        .escalate_after_days
+        .iter()
+        .filter(|t| days >= **t)
+        .count() as i32
+}
