@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use docket_domain::period::Month;
-use docket_scheduler::{BoxFuture, BulletinHook, Scheduler};
+use docket_scheduler::{BoxFuture, BulletinHook};
 use sea_orm::DatabaseTransaction;
 use tokio::sync::watch;
 
@@ -65,14 +65,8 @@ impl BulletinHook for QueueBulletin {
 /// SQLite database or the database fails.
 pub async fn run(app: &App, args: RunArgs) -> CliResult {
     let dispatcher = super::mail::dispatcher(app)?;
-    let scheduler = Scheduler::new(
-        app.db.clone(),
-        app.config.core.clone(),
-        app.config.schedules.clone(),
-        (*app.calendar).clone(),
-    )
-    .map_err(|e| CliError::bad_input(format!("config {}: {e}", app.config.path.display())))?
-    .with_bulletin_hook(Arc::new(QueueBulletin { app: app.clone() }));
+    let scheduler = super::cycle::scheduler(app)?
+        .with_bulletin_hook(Arc::new(QueueBulletin { app: app.clone() }));
 
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
@@ -110,7 +104,7 @@ pub async fn run(app: &App, args: RunArgs) -> CliResult {
         dispatcher.run_until(stopped(rx.clone())),
         sweeper,
     );
-    sched.map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
+    sched.map_err(super::cycle::classify)?;
     mail.map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
     Ok(())
 }
