@@ -58,8 +58,8 @@ pub async fn insert_batched<C: ConnectionTrait>(
     Ok(done)
 }
 
-/// Rows per statement on the PostgreSQL path (one JSON parameter each).
-const PG_JSON_ROWS: usize = 25_000;
+/// Rows per statement on the PostgreSQL path.
+const PG_JSON_ROWS: usize = 50_000;
 
 /// The PostgreSQL type of each column, from the first row's values; `None` if a value is
 /// not a plain literal of a type this path knows (then the multi-row VALUES path is used).
@@ -98,9 +98,10 @@ fn json_of(e: &SimpleExpr) -> serde_json::Value {
     }
 }
 
-/// PostgreSQL: `INSERT … SELECT … FROM jsonb_to_recordset($1)`, one parameter per 25,000
-/// rows. Few statements means few Nagle stalls (CRATES.md trap 5), and JSON carries NULLs
-/// and every type these tables use.
+/// PostgreSQL: one JSON array parameter per column, zipped back into rows server-side:
+/// `INSERT … SELECT c0::type, … FROM ROWS FROM (json_array_elements_text($1::json), …)`.
+/// Few statements means few Nagle stalls (CRATES.md trap 5); columnar JSON carries NULLs,
+/// repeats no keys and parses about three times faster than `jsonb_to_recordset`.
 async fn insert_pg_json<C: ConnectionTrait>(
     conn: &C,
     table: &str,
@@ -111,11 +112,6 @@ async fn insert_pg_json<C: ConnectionTrait>(
     mut progress: impl FnMut(usize),
 ) -> Result<usize, DbErr> {
     let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
-    let record: Vec<String> = quoted
-        .iter()
-        .zip(types)
-        .map(|(c, t)| format!("{c} {t}"))
-        .collect();
     let conflict = match &on_conflict {
         None => String::new(),
         Some(oc) => {
@@ -136,30 +132,35 @@ async fn insert_pg_json<C: ConnectionTrait>(
                 .unwrap_or_default()
         }
     };
+    let selects: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("c{i}::{t}"))
+        .collect();
+    let sources: Vec<String> = (1..=columns.len())
+        .map(|i| format!("json_array_elements_text(${i}::json)"))
+        .collect();
+    let aliases: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();
     let sql = format!(
-        "INSERT INTO \"{table}\" ({cols}) SELECT {cols} FROM jsonb_to_recordset($1::jsonb) AS x({record}){conflict}",
+        "INSERT INTO \"{table}\" ({cols}) SELECT {selects} FROM ROWS FROM ({sources}) AS x({aliases}){conflict}",
         cols = quoted.join(", "),
-        record = record.join(", "),
+        selects = selects.join(", "),
+        sources = sources.join(", "),
+        aliases = aliases.join(", "),
     );
     let mut done = 0;
     for chunk in rows.chunks(PG_JSON_ROWS) {
-        let json: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|row| {
-                serde_json::Value::Object(
-                    columns
-                        .iter()
-                        .zip(row)
-                        .map(|(c, e)| (c.to_string(), json_of(e)))
-                        .collect(),
-                )
+        let params: Vec<Value> = (0..columns.len())
+            .map(|c| {
+                let column: Vec<serde_json::Value> =
+                    chunk.iter().map(|row| json_of(&row[c])).collect();
+                serde_json::Value::Array(column).to_string().into()
             })
             .collect();
-        let param = serde_json::Value::Array(json).to_string();
         conn.execute_raw(Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
             &sql,
-            [param.into()],
+            params,
         ))
         .await?;
         done += chunk.len();
