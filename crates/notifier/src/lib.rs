@@ -30,7 +30,7 @@
 //! | kind | context fields |
 //! |---|---|
 //! | `assignment` | `issue` (below), `project` (below), `role`: `"lead"`/`"deputy"`/`"member"`/`"office"` (optional), `actor` (optional name) |
-//! | `accepted`, `resolved`, `closed`, `sent_back` | `issue`, `project`, `actor` (who did it, name), `note` (resolution note or reason, optional) |
+//! | `accepted`, `resolved`, `closed`, `sent_back`, `extension_requested` | `issue`, `project`, `actor` (who did it, name), `note` (resolution note or reason, optional) |
 //! | `reminder` | `week` (`"2024-W37"`), `deadline` (text, e.g. `"2024-09-11 17:00"`), `rung` (1, 2, …), `projects`: `[{code, name, owner_unit}]` |
 //! | `overdue` | `issue`, `project`, `days_overdue` (working days, int) |
 //! | `escalation` | `issue`, `project`, `days_overdue`, `rung` (int), `level` (text, e.g. `"组长"`) |

@@ -20,6 +20,7 @@ pub const KINDS: &[&str] = &[
     "resolved",
     "closed",
     "sent_back",
+    "extension_requested",
     "reminder",
     "overdue",
     "escalation",

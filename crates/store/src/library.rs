@@ -350,7 +350,8 @@ pub async fn upsert_projects<C: ConnectionTrait>(
                 .filter(|c| !matches!(*c, "id" | "code" | "created_at")),
         )
         .to_owned();
-    let written = insert_batched(
+    let written = project_rows.len();
+    insert_batched(
         conn,
         "projects",
         &project_cols,

@@ -85,8 +85,13 @@ pub async fn enqueue<C: ConnectionTrait>(
     if messages.is_empty() {
         return Ok(0);
     }
-    // Which keys are new decides which attachments to write.
-    let keys: Vec<String> = messages.iter().map(|m| m.dedupe_key.clone()).collect();
+    // Which keys are new decides which attachments to write; messages without attachments
+    // rely on the unique key alone (ON CONFLICT DO NOTHING), with no look-up first.
+    let keys: Vec<String> = messages
+        .iter()
+        .filter(|m| !m.attachments.is_empty())
+        .map(|m| m.dedupe_key.clone())
+        .collect();
     let mut existing = std::collections::HashSet::new();
     for chunk in keys.chunks(crate::sql::batch_rows(1)) {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};

@@ -15,7 +15,8 @@ pub fn batch_rows(columns: usize) -> usize {
 }
 
 /// Inserts `rows` into `table` in as few multi-row statements as the parameter limit allows,
-/// with an optional `ON CONFLICT` clause; calls `progress` with the rows written so far.
+/// with an optional `ON CONFLICT` clause; calls `progress` with the rows sent so far and
+/// returns the rows the database reports affected (with `DO NOTHING`, the rows inserted).
 ///
 /// Few large statements rather than many small ones: each statement over loopback
 /// PostgreSQL can stall ~40 ms on Nagle's algorithm (CRATES.md trap 5), once per statement.
@@ -37,6 +38,7 @@ pub async fn insert_batched<C: ConnectionTrait>(
     }
     let per = batch_rows(columns.len());
     let mut done = 0;
+    let mut affected = 0;
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
         let mut stmt: InsertStatement = Query::insert()
@@ -51,11 +53,11 @@ pub async fn insert_batched<C: ConnectionTrait>(
         if let Some(oc) = &on_conflict {
             stmt.on_conflict(oc.clone());
         }
-        conn.execute(&stmt).await?;
+        affected += conn.execute(&stmt).await?.rows_affected() as usize;
         done += n;
         progress(done);
     }
-    Ok(done)
+    Ok(affected)
 }
 
 /// Rows per statement on the PostgreSQL path.
@@ -149,6 +151,7 @@ async fn insert_pg_json<C: ConnectionTrait>(
         aliases = aliases.join(", "),
     );
     let mut done = 0;
+    let mut affected = 0;
     for chunk in rows.chunks(PG_JSON_ROWS) {
         let params: Vec<Value> = (0..columns.len())
             .map(|c| {
@@ -157,14 +160,16 @@ async fn insert_pg_json<C: ConnectionTrait>(
                 serde_json::Value::Array(column).to_string().into()
             })
             .collect();
-        conn.execute_raw(Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            &sql,
-            params,
-        ))
-        .await?;
+        affected += conn
+            .execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                &sql,
+                params,
+            ))
+            .await?
+            .rows_affected() as usize;
         done += chunk.len();
         progress(done);
     }
-    Ok(done)
+    Ok(affected)
 }

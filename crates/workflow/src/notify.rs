@@ -1,7 +1,6 @@
 //! The emails a change queues, built here and written by the caller's transaction through
-//! `docket_store::outbox::enqueue`. Subjects and bodies are rendered already (Chinese by
-//! default, English with `[office] language = "en"`); the `context` carries the same facts for
-//! the notifier's templates.
+//! `docket_store::outbox::enqueue`. The notifier renders them from the office's templates
+//! (Chinese by default, English with `[office] language = "en"`) using the `context` built here.
 
 use docket_domain::issue::IssueCategory;
 use docket_store::entity::issues;
@@ -78,7 +77,7 @@ pub fn rung_recipients(settings: &Settings, issue: &issues::Model, rung: i32) ->
     }
 }
 
-/// What an email is about.
+/// What an email is about; each is a template kind of the notifier (`config/templates/`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// 交办: a new assignment.
@@ -93,51 +92,52 @@ pub enum Kind {
     SentBack,
     /// 延期申请.
     ExtensionRequested,
-    /// 督办: an escalation rung.
-    Escalation(i32),
+    /// 督办: an escalation rung, with the working days overdue.
+    Escalation {
+        /// 1 handler, 2 group leader, 3 office head.
+        rung: i32,
+        /// Working days past the time limit.
+        days_overdue: u32,
+    },
 }
 
 impl Kind {
+    /// The template kind.
     fn code(self) -> &'static str {
         match self {
             Kind::Assignment => "assignment",
-            Kind::Accepted => "issue_accepted",
-            Kind::Resolved => "issue_resolved",
-            Kind::Closed => "issue_closed",
-            Kind::SentBack => "issue_sent_back",
+            Kind::Accepted => "accepted",
+            Kind::Resolved => "resolved",
+            Kind::Closed => "closed",
+            Kind::SentBack => "sent_back",
             Kind::ExtensionRequested => "extension_requested",
-            Kind::Escalation(_) => "escalation",
+            Kind::Escalation { .. } => "escalation",
         }
     }
 
     fn delivery(self) -> Delivery {
         match self {
-            Kind::Assignment | Kind::Escalation(_) => Delivery::Immediate,
+            Kind::Assignment | Kind::Escalation { .. } => Delivery::Immediate,
             _ => Delivery::Digestible,
-        }
-    }
-
-    fn words(self, en: bool) -> &'static str {
-        match (self, en) {
-            (Kind::Assignment, false) => "问题交办",
-            (Kind::Accepted, false) => "问题已签收",
-            (Kind::Resolved, false) => "问题已办结，请核实销号",
-            (Kind::Closed, false) => "问题已销号",
-            (Kind::SentBack, false) => "问题被退回重办",
-            (Kind::ExtensionRequested, false) => "延期申请",
-            (Kind::Escalation(_), false) => "逾期督办",
-            (Kind::Assignment, true) => "Issue assigned",
-            (Kind::Accepted, true) => "Issue accepted",
-            (Kind::Resolved, true) => "Issue resolved: please verify and close",
-            (Kind::Closed, true) => "Issue closed",
-            (Kind::SentBack, true) => "Issue sent back",
-            (Kind::ExtensionRequested, true) => "Extension requested",
-            (Kind::Escalation(_), true) => "Overdue issue escalated",
         }
     }
 }
 
-/// Builds one message per recipient for step `seq` of `issue`.
+/// The level named on an escalation rung.
+fn rung_level(rung: i32, en: bool) -> &'static str {
+    match (rung, en) {
+        (1, false) => "承办人",
+        (2, false) => "专班组长",
+        (_, false) => "协调办主任",
+        (1, true) => "the handler",
+        (2, true) => "the group leader",
+        (_, true) => "the office head",
+    }
+}
+
+/// Builds one message per recipient for step `seq` of `issue`. The notifier renders them
+/// from the kind's templates and this context (the fields its crate docs list), so the
+/// office edits every email in one place.
 pub fn messages(
     settings: &Settings,
     issue: &issues::Model,
@@ -157,67 +157,29 @@ pub fn messages(
         .task_force
         .as_deref()
         .and_then(|t| settings.core.task_force(t))
-        .map(|t| t.name.clone())
-        .unwrap_or_else(|| settings.core.office.name.clone());
-    let due = issue.due.map(|d| d.to_string()).unwrap_or_default();
-    let rung = if let Kind::Escalation(r) = kind {
-        Some(r)
-    } else {
-        None
-    };
-    let subject = format!(
-        "【{}】{} {}：{}",
-        kind.words(en),
-        project.code,
-        project.name,
-        issue.title
-    );
-    let mut text = if en {
-        format!(
-            "{}\n\nProject: {} {}\nCategory: {}\nIssue: {}\nHandled by: {}\nState: {}\nDue: {}\nIssue id: {}\n",
-            kind.words(en),
-            project.code,
-            project.name,
-            cat_label,
-            issue.title,
-            tf_name,
-            issue.state,
-            due,
-            issue.id
-        )
-    } else {
-        format!(
-            "{}\n\n项目：{} {}\n类别：{}\n问题：{}\n承办：{}\n状态：{}\n办理时限：{}\n问题编号：{}\n",
-            kind.words(en),
-            project.code,
-            project.name,
-            cat_label,
-            issue.title,
-            tf_name,
-            issue.state,
-            due,
-            issue.id
-        )
-    };
-    if !issue.detail.is_empty() {
-        text.push_str(&format!(
-            "{}{}\n",
-            if en { "Detail: " } else { "详情：" },
-            issue.detail
-        ));
-    }
-    if let Some(n) = note {
-        text.push_str(&format!("{}{}\n", if en { "Note: " } else { "说明：" }, n));
-    }
-    if let Some(r) = rung {
-        text.push_str(&format!(
-            "{}{r}\n",
-            if en {
-                "Escalation rung: "
-            } else {
-                "督办层级："
-            }
-        ));
+        .map(|t| t.name.clone());
+    let mut context = json!({
+        "issue": {
+            "id": issue.id.to_string(),
+            "title": issue.title,
+            "detail": issue.detail,
+            "category": issue.category,
+            "category_label": cat_label,
+            "state": issue.state,
+            "due": issue.due.map(|d| d.to_string()),
+            "task_force": tf_name,
+        },
+        "project": {
+            "code": project.code,
+            "name": project.name,
+            "owner_unit": project.owner_unit,
+        },
+        "note": note,
+    });
+    if let Kind::Escalation { rung, days_overdue } = kind {
+        context["rung"] = json!(rung);
+        context["days_overdue"] = json!(days_overdue);
+        context["level"] = json!(rung_level(rung, en));
     }
     to.iter()
         .map(|r| NewMessage {
@@ -231,24 +193,9 @@ pub fn messages(
             to_email: r.email.clone(),
             to_name: r.name.clone(),
             official: r.official.clone(),
-            context: json!({
-                "issue_id": issue.id.to_string(),
-                "title": issue.title,
-                "detail": issue.detail,
-                "project_code": project.code,
-                "project_name": project.name,
-                "category": issue.category,
-                "category_label": cat_label,
-                "state": issue.state,
-                "task_force": issue.task_force,
-                "task_force_name": tf_name,
-                "due": issue.due.map(|d| d.to_string()),
-                "note": note,
-                "rung": rung,
-                "recipient_name": r.name,
-            }),
-            subject: Some(subject.clone()),
-            text_body: Some(text.clone()),
+            context: context.clone(),
+            subject: None,
+            text_body: None,
             html_body: None,
             delivery: kind.delivery(),
             period: None,

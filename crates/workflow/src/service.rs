@@ -621,7 +621,10 @@ impl Workflow {
                     issue,
                     project,
                     seq,
-                    Kind::Escalation(rung),
+                    Kind::Escalation {
+                        rung,
+                        days_overdue: days,
+                    },
                     Some(&note),
                     &to,
                 ));

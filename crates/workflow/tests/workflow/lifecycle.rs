@@ -119,7 +119,7 @@ async fn to_closure_and_back(t: &TestDb) {
         .collect();
     assert_eq!(kinds.len(), 5, "{kinds:?}");
     assert!(
-        kinds.contains(&"issue_closed>office@city.example".to_string()),
+        kinds.contains(&"closed>office@city.example".to_string()),
         "{kinds:?}"
     );
     // Reassign to the other task force and designate handlers there.

@@ -1,36 +1,51 @@
 //! Routing: land goes to the land task force with every member notified through a real SMTP
 //! server; approval stays with the office; the same open problem is one issue; overrides.
 
+use docket_domain::calendar::WorkCalendar;
+use docket_domain::clock::ManualClock;
+use docket_notifier::{Dispatcher, MailConfig, NotifierSettings, SmtpConfig};
 use docket_store::entity::outbox;
 use docket_testkit::{SmtpSink, TestDb, dual_test};
 use docket_workflow::config::RouteRule;
 use docket_workflow::{Actor, WorkflowConfig};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::common::*;
 
-/// Sends the queued rows of `kind` straight to the sink (the notifier is not a dependency).
+/// Delivers every queued email through the notifier's dispatcher, rendered from the
+/// office's templates, to the sink (as `docket mail flush` does); returns how many rows of
+/// `kind` there were.
 async fn deliver(t: &TestDb, sink: &SmtpSink, kind: &str) -> usize {
-    let rows = outbox::Entity::find()
+    let n = outbox::Entity::find()
         .filter(outbox::Column::Kind.eq(kind))
         .all(&t.db.conn)
         .await
-        .unwrap();
-    let mailer =
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(sink.addr().ip().to_string())
-            .port(sink.addr().port())
-            .build();
-    for r in &rows {
-        let msg = Message::builder()
-            .from("office@city.example".parse().unwrap())
-            .to(format!("{} <{}>", r.to_name, r.to_email).parse().unwrap())
-            .subject(r.subject.clone().unwrap())
-            .body(r.text_body.clone().unwrap())
-            .unwrap();
-        mailer.send(msg).await.unwrap();
-    }
-    rows.len()
+        .unwrap()
+        .len();
+    let url = sink.url();
+    let env = move |k: &str| (k == "DOCKET_SMTP_URL").then(|| url.clone());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    let settings = NotifierSettings::resolve(
+        &core(),
+        &SmtpConfig::default(),
+        &MailConfig::default(),
+        &dir,
+        &env,
+    )
+    .unwrap();
+    let d = Dispatcher::new(
+        t.db.clone(),
+        &core(),
+        settings,
+        Arc::new(ManualClock::new(sept30())),
+        Arc::new(WorkCalendar::default()),
+    )
+    .unwrap();
+    let r = d.flush_all().await.unwrap();
+    assert_eq!(r.failed(), 0, "{r:?}");
+    n
 }
 
 async fn land_goes_to_its_task_force(t: &TestDb) {
@@ -93,6 +108,10 @@ async fn land_goes_to_its_task_force(t: &TestDb) {
     for m in &mails {
         assert_eq!(m.to.len(), 1, "one recipient per message");
         assert!(m.subject.contains("用地指标不足"), "{}", m.subject);
+        assert!(
+            m.html.as_deref().unwrap_or("").contains("用地指标不足"),
+            "HTML body from the template"
+        );
     }
     assert_replays(t, &w, r.id).await;
 }
