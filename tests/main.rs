@@ -3,4 +3,5 @@
 mod bulletin;
 mod cli;
 mod foundation;
+mod report;
 mod scheduler;

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod notify;
 pub mod permission;
+pub mod report_problems;
 pub mod routing;
 pub mod service;
 

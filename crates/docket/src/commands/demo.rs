@@ -22,7 +22,17 @@ pub async fn run(g: &GlobalArgs, _args: DemoArgs) -> CliResult {
     eprintln!("docket demo: database {}", display_url(&g.database_url));
     import_sample(&app).await?;
     library_summary(&app).await?;
-    super::issue::demo(&app).await?;
+    // The sample month is September 2024: issues are raised and chased on its clock, so
+    // that the weekly sheets and the bulletin count them.
+    let september = App {
+        clock: std::sync::Arc::new(docket_domain::clock::ManualClock::new(
+            chrono::DateTime::parse_from_rfc3339("2024-09-27T10:00:00+08:00")
+                .map_err(|e| CliError::Failed(e.into()))?
+                .with_timezone(&chrono::Utc),
+        )),
+        ..app.clone()
+    };
+    super::issue::demo(&september).await?;
     super::cycle::demo(&app).await?;
     super::bulletin::demo(&app).await?;
     super::mail::demo(&app).await?;

@@ -1,8 +1,10 @@
 //! `docket report submit`: a weekly report (周报) by options, a batch from CSV/XLSX, or a
 //! quick "本期无变化".
 //!
-//! Problems are recorded with the report; raising them as blocking issues belongs to the
-//! workflow (the binary's wiring calls it with the report ids).
+//! Problems listed in a report are raised as blocking issues right after it is recorded
+//! (one per line, optionally led by a category such as `用地：`), routed and assigned by the
+//! workflow. Raising is idempotent: the same open problem is one issue, so submitting again
+//! after a failure raises what is missing and duplicates nothing.
 
 use std::path::PathBuf;
 
@@ -76,16 +78,12 @@ pub async fn run(app: &App, cmd: ReportCmd) -> CliResult {
             .await
             .map_err(classify)?;
         let late = out.iter().filter(|s| s.late).count();
-        let problems = inputs
-            .iter()
-            .filter(|r| !r.problems.trim().is_empty())
-            .count();
-        if problems > 0 {
-            eprintln!(
-                "{problems} reports list problems: raise them as issues with `docket issue raise`"
-            );
-        }
-        return output::print(&format!("{} reports submitted ({late} late)", out.len()));
+        let ids: Vec<_> = out.iter().map(|s| s.report_id).collect();
+        let raised = raise_problems(app, &inputs, &ids).await?;
+        return output::print(&format!(
+            "{} reports submitted ({late} late); {raised} issues raised from their problems",
+            out.len()
+        ));
     }
     let week = week_arg(app, a.week.as_deref())?;
     let amount = |flag: &str, v: &Option<String>| -> CliResult<Option<Amount>> {
@@ -129,8 +127,35 @@ pub async fn run(app: &App, cmd: ReportCmd) -> CliResult {
             input.code
         ),
     }
-    if !input.problems.trim().is_empty() {
-        eprintln!("problems recorded: raise them as issues with `docket issue raise`");
+    let raised = raise_problems(app, std::slice::from_ref(&input), &[s.report_id]).await?;
+    if raised > 0 {
+        eprintln!(
+            "{}: {raised} issues raised from the report's problems",
+            input.code
+        );
     }
     output::print(&s.report_id.to_string())
+}
+
+/// Raises the problems of the reports just recorded (`inputs[i]` has id `ids[i]`) as
+/// issues, as the submitting identity; returns how many issues are new.
+async fn raise_problems(app: &App, inputs: &[ReportInput], ids: &[uuid::Uuid]) -> CliResult<usize> {
+    let items: Vec<_> = inputs
+        .iter()
+        .zip(ids)
+        .flat_map(|(r, id)| {
+            docket_workflow::report_problems::issues_from_report(r.code.trim(), *id, &r.problems)
+        })
+        .collect();
+    if items.is_empty() {
+        return Ok(0);
+    }
+    let w = super::issue::workflow(app);
+    let actor = docket_workflow::Actor::resolve(&w.settings, &app.actor_id())
+        .map_err(super::issue::classify)?;
+    let raised = w
+        .raise_many(&app.db.conn, &actor, &items, app.clock.now())
+        .await
+        .map_err(super::issue::classify)?;
+    Ok(raised.iter().filter(|r| r.created).count())
 }
