@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, QueryResult, Value};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -293,7 +293,7 @@ fn get_i64(r: &QueryResult, col: &str) -> Result<i64, sea_orm::DbErr> {
 }
 
 /// A project that has not reported in an open cycle, with whom to remind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
 pub struct PendingSlot {
     /// Project code.
     pub code: String,
@@ -316,27 +316,15 @@ pub async fn pending_slots<C: ConnectionTrait>(
     cycle_id: Uuid,
 ) -> Result<Vec<PendingSlot>, StoreError> {
     let backend = conn.get_database_backend();
-    let rows = conn
-        .query_all_raw(raw(
-            backend,
-            "SELECT p.code, p.name, p.owner_unit, p.responsible_official, p.contact_email \
-             FROM report_slots s JOIN projects p ON p.id = s.project_id \
-             WHERE s.cycle_id = $1 AND s.status = 'due' ORDER BY p.code",
-            vec![cycle_id.into()],
-        ))
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(PendingSlot {
-                code: r.try_get("", "code")?,
-                name: r.try_get("", "name")?,
-                owner_unit: r.try_get("", "owner_unit")?,
-                responsible_official: r.try_get("", "responsible_official")?,
-                contact_email: r.try_get("", "contact_email")?,
-            })
-        })
-        .collect::<Result<_, sea_orm::DbErr>>()
-        .map_err(StoreError::from)
+    Ok(PendingSlot::find_by_statement(raw(
+        backend,
+        "SELECT p.code, p.name, p.owner_unit, p.responsible_official, p.contact_email \
+         FROM report_slots s JOIN projects p ON p.id = s.project_id \
+         WHERE s.cycle_id = $1 AND s.status = 'due' ORDER BY p.code",
+        vec![cycle_id.into()],
+    ))
+    .all(conn)
+    .await?)
 }
 
 /// A weekly report to record (amounts in whole yuan).
@@ -800,26 +788,14 @@ pub async fn active_contacts<C: ConnectionTrait>(conn: &C) -> Result<Vec<Pending
         .map(|s| format!("'{s}'"))
         .collect::<Vec<_>>()
         .join(",");
-    let rows = conn
-        .query_all_raw(raw(
-            backend,
-            &format!(
-                "SELECT code, name, owner_unit, responsible_official, contact_email FROM projects \
-                 WHERE stage IN ({stages}) ORDER BY code"
-            ),
-            vec![],
-        ))
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(PendingSlot {
-                code: r.try_get("", "code")?,
-                name: r.try_get("", "name")?,
-                owner_unit: r.try_get("", "owner_unit")?,
-                responsible_official: r.try_get("", "responsible_official")?,
-                contact_email: r.try_get("", "contact_email")?,
-            })
-        })
-        .collect::<Result<_, sea_orm::DbErr>>()
-        .map_err(StoreError::from)
+    Ok(PendingSlot::find_by_statement(raw(
+        backend,
+        &format!(
+            "SELECT code, name, owner_unit, responsible_official, contact_email FROM projects \
+             WHERE stage IN ({stages}) ORDER BY code"
+        ),
+        vec![],
+    ))
+    .all(conn)
+    .await?)
 }
