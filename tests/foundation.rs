@@ -14,6 +14,18 @@ async fn migrate_twice_is_a_no_op(t: &TestDb) {
             "schema is current (0 migrations applied)"
         );
     }
+    // The configured officials and task forces are mirrored for queries, once each.
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let officials = docket_store::entity::officials::Entity::find()
+        .count(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(officials, 14);
+    let members = docket_store::entity::task_force_members::Entity::find()
+        .count(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(members, 10, "3 leaders, 3 deputies, 4 members");
 }
 dual_test!(migrate_twice_is_a_no_op);
 

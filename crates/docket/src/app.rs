@@ -38,7 +38,6 @@ impl App {
     ) -> CliResult<App> {
         let mut app = App::connect(config_path, database_url, actor).await?;
         docket_store::migrate(&app.db).await?;
-        app.sync_reference().await?;
         app.calendar = Arc::new(app.merged_calendar().await?);
         Ok(app)
     }
@@ -92,7 +91,9 @@ impl App {
 }
 
 impl App {
-    /// Mirrors the configured officials and task forces into the database.
+    /// Mirrors the configured officials and task forces into the database. Done by the
+    /// commands that change what the office runs with (`migrate`, `run`, `demo`), not on
+    /// every command.
     ///
     /// # Errors
     /// Failure if the database fails.

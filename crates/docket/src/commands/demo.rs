@@ -20,6 +20,7 @@ pub struct DemoArgs {}
 pub async fn run(g: &GlobalArgs, _args: DemoArgs) -> CliResult {
     let app = App::start(&g.config, &g.database_url, g.as_official.clone()).await?;
     eprintln!("docket demo: database {}", display_url(&g.database_url));
+    app.sync_reference().await?;
     import_sample(&app).await?;
     library_summary(&app).await?;
     // The sample month is September 2024: issues are raised and chased on its clock, so

@@ -64,6 +64,7 @@ impl BulletinHook for QueueBulletin {
 /// Bad input for bad schedules or mail settings; failure if another scheduler holds the
 /// SQLite database or the database fails.
 pub async fn run(app: &App, args: RunArgs) -> CliResult {
+    app.sync_reference().await?;
     let dispatcher = super::mail::dispatcher(app)?;
     let scheduler = super::cycle::scheduler(app)?
         .with_bulletin_hook(Arc::new(QueueBulletin { app: app.clone() }));
