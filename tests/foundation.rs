@@ -198,6 +198,14 @@ fn bad_config_names_the_key() {
             "targets.curves.2023",
         ),
         (format!("{base}\n[bogus]\nx = 1\n"), "bogus"),
+        (
+            base.replace("open = \"0 0 9 * * Mon\"", "open = \"0 0 9 * * Funday\""),
+            "schedules.open",
+        ),
+        (
+            base.replace("open = \"0 0 9 * * Mon\"", "open = \"0 0 9 * * 1\""),
+            "schedules.open",
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/x.db", dir.path().display());

@@ -3,5 +3,7 @@
 mod bulletin;
 mod cli;
 mod foundation;
+mod issue;
+mod mail;
 mod report;
 mod scheduler;
