@@ -297,6 +297,22 @@ pub async fn issue_events<C: ConnectionTrait>(
         .await?)
 }
 
+/// Open issues whose time limits were computed provisionally (into a year without a
+/// calendar table), oldest first.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn provisional_issues<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<issues::Model>, StoreError> {
+    Ok(issues::Entity::find()
+        .filter(issues::Column::DueProvisional.eq(true))
+        .filter(issues::Column::State.is_not_in(CLOSED_STATES))
+        .order_by_asc(issues::Column::RaisedAt)
+        .all(conn)
+        .await?)
+}
+
 /// Writes an issue's new state if nobody changed it since `expected_version` was read;
 /// returns whether it was written (false: a concurrent change won, nothing was written).
 ///

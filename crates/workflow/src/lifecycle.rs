@@ -106,6 +106,8 @@ impl Action {
 pub const RAISE: &str = "raise";
 /// The escalation event's code.
 pub const ESCALATE: &str = "escalate";
+/// The time limits counted again over a newly imported calendar year (no change of state).
+pub const RECOMPUTE: &str = "recompute_limits";
 
 /// The state an action leads to from `state`.
 ///
@@ -123,7 +125,9 @@ pub fn next_state(state: IssueState, action: &'static str) -> Result<IssueState,
         "withdraw" if state.is_open() => Some(Withdrawn),
         "reopen" if state == Closed => Some(InProgress),
         "reassign" if working => Some(Assigned),
-        "request_extension" | "approve_extension" | "designate" | ESCALATE if working => {
+        "request_extension" | "approve_extension" | "designate" | ESCALATE | RECOMPUTE
+            if working =>
+        {
             Some(state)
         }
         _ => None,
@@ -316,6 +320,7 @@ fn static_code(s: &str) -> Option<&'static str> {
         "approve_extension",
         "designate",
         ESCALATE,
+        RECOMPUTE,
     ]
     .into_iter()
     .find(|c| *c == s)

@@ -549,6 +549,95 @@ impl Workflow {
         }
     }
 
+    /// Counts again, over this workflow's calendar, the time limits of open issues that were
+    /// computed provisionally (they ran into a year without a table): call it after a new
+    /// year is imported. Each limit is counted from the day it was last set (raise,
+    /// reassign, reopen) or moved onto a working day (an approved extension); a change is
+    /// recorded as a `recompute_limits` event. Returns the issues whose limits changed.
+    ///
+    /// # Errors
+    /// A database failure; [`WorkflowError::Conflict`] never escapes (a concurrently
+    /// changed issue is left for the next run).
+    pub async fn recompute_provisional(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> Result<usize, WorkflowError> {
+        let now_ms = to_ms(now);
+        let mut changed = 0;
+        for issue in repo::provisional_issues(db).await? {
+            let txn = db.begin().await?;
+            let events = repo::issue_events(&txn, issue.id).await?;
+            let Some((ev, data)) = events.iter().rev().find_map(|e| {
+                let d: EventData = serde_json::from_str(e.data.as_deref()?).ok()?;
+                d.due.is_some().then_some((e, d))
+            }) else {
+                continue;
+            };
+            let category = IssueCategory::parse(&issue.category).unwrap_or(IssueCategory::Other);
+            let base = limits::business_date(&self.settings, from_ms(ev.at));
+            let (accept, due) = limits::deadlines(&self.settings, &self.calendar, category, base);
+            let mut next = issue.clone();
+            match ev.action.as_str() {
+                lifecycle::RAISE | "reassign" => {
+                    next.accept_due = Some(accept.value);
+                    next.due = Some(due.value);
+                    next.due_provisional = accept.provisional || due.provisional;
+                }
+                "reopen" => {
+                    next.due = Some(due.value);
+                    next.due_provisional = due.provisional;
+                }
+                "approve_extension" => {
+                    let Some(wanted) = data.requested_due.or(data.due.flatten()) else {
+                        continue;
+                    };
+                    let d = self.calendar.on_or_next_workday(wanted);
+                    next.due = Some(d.value);
+                    next.due_provisional = d.provisional;
+                }
+                _ => continue,
+            }
+            if (next.accept_due, next.due, next.due_provisional)
+                == (issue.accept_due, issue.due, issue.due_provisional)
+            {
+                continue;
+            }
+            let state = parse_state(&issue.state)?;
+            next.version = issue.version + 1;
+            next.updated_at = now_ms;
+            let record = EventData {
+                accept_due: Some(next.accept_due),
+                due: Some(next.due),
+                due_provisional: Some(next.due_provisional),
+                ..EventData::default()
+            };
+            let note = format!(
+                "time limits counted over the calendar: due {} (was {})",
+                next.due.map(|d| d.to_string()).unwrap_or_default(),
+                issue.due.map(|d| d.to_string()).unwrap_or_default()
+            );
+            let e = event(
+                issue.id,
+                next.version,
+                lifecycle::RECOMPUTE,
+                "system",
+                Some(state),
+                state,
+                Some(&note),
+                &record,
+                now_ms,
+            );
+            if !repo::update_issue(&txn, &next, issue.version).await? {
+                continue;
+            }
+            repo::insert_events(&txn, &[e]).await?;
+            txn.commit().await?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+
     /// One sweep of the time limits at `now`: every open issue past its limit climbs the
     /// escalation ladder (handler → group leader → office head) to the rung its lateness
     /// has reached, each rung once, recorded as an event with its emails queued. Set-based:

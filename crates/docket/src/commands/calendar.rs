@@ -113,8 +113,20 @@ async fn import(app: &App, a: ImportArgs) -> CliResult {
         .map(|h| (h.to - h.from).num_days() as usize + 1)
         .sum();
     let make_up: usize = table.holidays.iter().map(|h| h.workdays.len()).sum();
+    // Issues whose time limits ran into this year were counted Monday-to-Friday,
+    // provisionally: count them again over the calendar as it now stands.
+    let mut calendar = (*app.calendar).clone();
+    calendar.insert(table.clone());
+    let workflow = docket_workflow::Workflow::new(
+        docket_workflow::Settings::new(app.config.core.clone(), app.config.workflow.clone()),
+        calendar,
+    );
+    let recomputed = workflow
+        .recompute_provisional(&app.db.conn, app.clock.now())
+        .await
+        .map_err(super::issue::classify)?;
     eprintln!(
-        "provisional deadlines in {} are recomputed from now on",
+        "{recomputed} issues had provisional time limits into {} and were recomputed",
         table.year
     );
     output::print(&format!(

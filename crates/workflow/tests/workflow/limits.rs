@@ -174,3 +174,53 @@ async fn each_rung_fires_once(t: &TestDb) {
     assert_eq!(listed.len(), 2);
 }
 dual_test!(each_rung_fires_once);
+
+// A limit counted provisionally into 2026 (no table then) is counted again once the 2026
+// table is imported: 1-3 January are holidays and Sunday 4 January is worked.
+async fn provisional_limits_are_recomputed_after_import(t: &TestDb) {
+    seed(t).await;
+    let w = workflow();
+    let id = w
+        .raise(
+            &t.db.conn,
+            &Actor::office(),
+            new_issue("P1", "land", "跨年用地"),
+            at(2025, 12, 24),
+        )
+        .await
+        .unwrap()
+        .id;
+    let before = w.show(&t.db.conn, id, at(2025, 12, 24)).await.unwrap();
+    assert_eq!(
+        before.due,
+        Some(d("2026-01-07")),
+        "Monday to Friday, provisionally"
+    );
+    assert!(before.due_provisional);
+    let cal_2026 = include_str!("../../../../config/calendar/2026.toml");
+    let mut calendar = w.calendar.clone();
+    calendar.insert(docket_domain::calendar::CalendarYear::from_toml_str(cal_2026).unwrap());
+    let w2 = docket_workflow::Workflow::new(w.settings.clone(), calendar);
+    assert_eq!(
+        w2.recompute_provisional(&t.db.conn, at(2026, 1, 2))
+            .await
+            .unwrap(),
+        1
+    );
+    let after = w2.show(&t.db.conn, id, at(2026, 1, 2)).await.unwrap();
+    assert_eq!(after.due, Some(d("2026-01-08")));
+    assert!(!after.due_provisional);
+    assert_eq!(
+        after.history.last().map(|h| h.action.as_str()),
+        Some("recompute_limits")
+    );
+    assert_replays(t, &w2, id).await;
+    // Nothing is left to recompute.
+    assert_eq!(
+        w2.recompute_provisional(&t.db.conn, at(2026, 1, 2))
+            .await
+            .unwrap(),
+        0
+    );
+}
+dual_test!(provisional_limits_are_recomputed_after_import);
