@@ -408,6 +408,11 @@ async fn worker(
     sender.close().await;
 }
 
+/// Outcomes written back per statement, at most.
+const MARK_BATCH: usize = 256;
+/// How long the marker waits to fill a batch (a row stays claimed, not lost, meanwhile).
+const MARK_GATHER: std::time::Duration = std::time::Duration::from_millis(20);
+
 async fn mark_outcomes(
     inner: Arc<Inner>,
     mut rx: mpsc::Receiver<Outcome>,
@@ -417,7 +422,17 @@ async fn mark_outcomes(
     let mut buf = Vec::with_capacity(256);
     let conn = &inner.db.conn;
     let owner = inner.owner.as_str();
-    while rx.recv_many(&mut buf, 256).await > 0 {
+    while rx.recv_many(&mut buf, MARK_BATCH).await > 0 {
+        // Gather a few more outcomes before writing: each mark is a committed statement
+        // (on PostgreSQL a WAL flush), so marking one or two rows at a time caps delivery.
+        let gather_until = tokio::time::Instant::now() + MARK_GATHER;
+        while buf.len() < MARK_BATCH {
+            let room = MARK_BATCH - buf.len();
+            match tokio::time::timeout_at(gather_until, rx.recv_many(&mut buf, room)).await {
+                Ok(n) if n > 0 => {}
+                _ => break,
+            }
+        }
         let now = docket_store::time::to_ms(inner.clock.now());
         report.attempted += buf.len();
         let sent: Vec<Uuid> = buf
