@@ -84,19 +84,31 @@ fn pg_types(rows: &[Vec<SimpleExpr>]) -> Option<Vec<&'static str>> {
         .collect()
 }
 
-fn json_of(e: &SimpleExpr) -> serde_json::Value {
-    use serde_json::Value as J;
+/// Appends `e` to a JSON array being written (a literal of the types [`pg_types`] accepts).
+fn push_json(out: &mut Vec<u8>, e: &SimpleExpr) {
+    use std::io::Write;
+    let quoted = |out: &mut Vec<u8>, s: &str| {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
     match e {
-        SimpleExpr::Value(v) => match v {
-            Value::Bool(b) => b.map_or(J::Null, J::Bool),
-            Value::Int(i) => i.map_or(J::Null, Into::into),
-            Value::BigInt(i) => i.map_or(J::Null, Into::into),
-            Value::String(s) => s.as_ref().map_or(J::Null, |s| J::String(s.to_string())),
-            Value::Uuid(u) => u.map_or(J::Null, |u| J::String(u.to_string())),
-            Value::ChronoDate(d) => d.map_or(J::Null, |d| J::String(d.to_string())),
-            _ => J::Null,
-        },
-        _ => J::Null,
+        SimpleExpr::Value(Value::Bool(Some(b))) => {
+            out.extend_from_slice(if *b { b"true" } else { b"false" })
+        }
+        SimpleExpr::Value(Value::Int(Some(i))) => {
+            let _ = write!(out, "{i}");
+        }
+        SimpleExpr::Value(Value::BigInt(Some(i))) => {
+            let _ = write!(out, "{i}");
+        }
+        SimpleExpr::Value(Value::String(Some(s))) => quoted(out, s),
+        SimpleExpr::Value(Value::Uuid(Some(u))) => {
+            let _ = write!(out, "\"{u}\"");
+        }
+        SimpleExpr::Value(Value::ChronoDate(Some(d))) => {
+            let _ = write!(out, "\"{d}\"");
+        }
+        _ => out.extend_from_slice(b"null"),
     }
 }
 
@@ -155,9 +167,17 @@ async fn insert_pg_json<C: ConnectionTrait>(
     for chunk in rows.chunks(PG_JSON_ROWS) {
         let params: Vec<Value> = (0..columns.len())
             .map(|c| {
-                let column: Vec<serde_json::Value> =
-                    chunk.iter().map(|row| json_of(&row[c])).collect();
-                serde_json::Value::Array(column).to_string().into()
+                let mut json = Vec::with_capacity(chunk.len() * 16);
+                json.push(b'[');
+                for (i, row) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        json.push(b',');
+                    }
+                    push_json(&mut json, &row[c]);
+                }
+                json.push(b']');
+                // Only valid UTF-8 was written: JSON punctuation and escaped strings.
+                String::from_utf8(json).unwrap_or_default().into()
             })
             .collect();
         affected += conn
