@@ -27,7 +27,7 @@ pub async fn run(g: &GlobalArgs, _args: DemoArgs) -> CliResult {
     // that the weekly sheets and the bulletin count them.
     let september = App {
         clock: std::sync::Arc::new(docket_domain::clock::ManualClock::new(
-            chrono::DateTime::parse_from_rfc3339("2024-09-27T10:00:00+08:00")
+            chrono::DateTime::parse_from_rfc3339("2024-09-25T10:00:00+08:00")
                 .map_err(|e| CliError::Failed(e.into()))?
                 .with_timezone(&chrono::Utc),
         )),
