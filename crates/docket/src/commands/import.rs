@@ -76,7 +76,7 @@ pub async fn import_projects(app: &App, file: &Path, dry_run: bool) -> CliResult
         |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
-            if done - last_logged >= 10_000 || done == total {
+            if done > last_logged && (done - last_logged >= 10_000 || done == total) {
                 tracing::info!(done, total, "project rows written");
                 last_logged = done;
             }
