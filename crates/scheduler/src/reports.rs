@@ -9,9 +9,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use docket_domain::Amount;
 use docket_domain::period::IsoWeek;
-use docket_store::Db;
 use docket_store::cycles::{self, NewReport, Submitted};
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use crate::error::SchedulerError;
 
@@ -45,13 +44,13 @@ pub struct ReportInput {
 ///
 /// # Errors
 /// [`SchedulerError::BadRows`] listing every unknown code; [`SchedulerError::Store`].
-pub async fn submit(
-    db: &Db,
+pub async fn submit<C: ConnectionTrait + TransactionTrait>(
+    conn: &C,
     inputs: &[ReportInput],
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Submitted>, SchedulerError> {
-    let ids = docket_store::library::project_ids(&db.conn).await?;
+    let ids = docket_store::library::project_ids(conn).await?;
     let mut bad = Vec::new();
     let mut rows = Vec::with_capacity(inputs.len());
     for (i, r) in inputs.iter().enumerate() {
@@ -80,7 +79,8 @@ pub async fn submit(
     if !bad.is_empty() {
         return Err(SchedulerError::BadRows(bad));
     }
-    let txn = db.conn.begin().await?;
+    // A savepoint when the caller already holds a transaction (report + its issues).
+    let txn = conn.begin().await?;
     let out = cycles::submit_reports(&txn, &rows, now.timestamp_millis()).await?;
     txn.commit().await?;
     Ok(out)

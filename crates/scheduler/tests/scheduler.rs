@@ -135,7 +135,7 @@ async fn reports_and_summary(t: &TestDb) {
         no_change: false,
     };
     let out = submit(
-        &t.db,
+        &t.db.conn,
         &[input("P000000", 5), input("P000001", 7)],
         "office",
         bj(2024, 9, 10, 9, 0),
@@ -148,7 +148,7 @@ async fn reports_and_summary(t: &TestDb) {
     );
     // After the deadline (Wed 17:00): late.
     let late = submit(
-        &t.db,
+        &t.db.conn,
         &[input("P000002", 1)],
         "office",
         bj(2024, 9, 12, 8, 0),
@@ -158,7 +158,7 @@ async fn reports_and_summary(t: &TestDb) {
     assert!(late[0].late);
     assert_eq!(late[0].slot_status.as_deref(), Some("late"));
     // Unknown codes are all reported, nothing written.
-    let e = submit(&t.db, &[input("NOPE", 1), input("NADA", 1)], "office", now)
+    let e = submit(&t.db.conn, &[input("NOPE", 1), input("NADA", 1)], "office", now)
         .await
         .unwrap_err();
     assert!(
@@ -191,7 +191,7 @@ async fn reports_and_summary(t: &TestDb) {
     nc.progress.clear();
     nc.week_amount = None;
     nc.ytd_completed = None;
-    let after = submit(&t.db, &[nc], "office", bj(2024, 9, 14, 9, 0))
+    let after = submit(&t.db.conn, &[nc], "office", bj(2024, 9, 14, 9, 0))
         .await
         .unwrap();
     assert!(after[0].late);

@@ -11,7 +11,7 @@ use docket_store::entity::{issue_events, issues};
 use docket_store::issues::{self as repo, IssueFilter, OpenKey, ProjectRef};
 use docket_store::outbox::{self, NewMessage};
 use docket_store::time::{from_ms, to_ms};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -134,9 +134,9 @@ impl Workflow {
     ///
     /// # Errors
     /// As [`Workflow::raise_many`].
-    pub async fn raise(
+    pub async fn raise<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         actor: &Actor,
         item: NewIssue,
         now: DateTime<Utc>,
@@ -153,9 +153,9 @@ impl Workflow {
     /// # Errors
     /// [`WorkflowError::Invalid`] / [`WorkflowError::UnknownProject`] for bad input,
     /// [`WorkflowError::Forbidden`] if the actor may not raise for a project; nothing written.
-    pub async fn raise_many(
+    pub async fn raise_many<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         actor: &Actor,
         items: &[NewIssue],
         now: DateTime<Utc>,
@@ -196,9 +196,9 @@ impl Workflow {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn raise_txn(
+    async fn raise_txn<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         actor: &Actor,
         items: &[NewIssue],
         valid: &[Valid],
@@ -317,9 +317,9 @@ impl Workflow {
     /// [`WorkflowError::IllegalTransition`] (naming state and action),
     /// [`WorkflowError::Invalid`] for a missing or too long note, [`WorkflowError::Conflict`]
     /// if the issue changed meanwhile. A refused action writes nothing.
-    pub async fn act(
+    pub async fn act<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         actor: &Actor,
         id: Uuid,
         action: Action,
@@ -558,9 +558,9 @@ impl Workflow {
     /// # Errors
     /// A database failure; [`WorkflowError::Conflict`] never escapes (a concurrently
     /// changed issue is left for the next run).
-    pub async fn recompute_provisional(
+    pub async fn recompute_provisional<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         now: DateTime<Utc>,
     ) -> Result<usize, WorkflowError> {
         let now_ms = to_ms(now);
@@ -645,9 +645,9 @@ impl Workflow {
     ///
     /// # Errors
     /// [`WorkflowError::Store`] if the database fails (nothing is written then).
-    pub async fn sweep_overdue(
+    pub async fn sweep_overdue<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         now: DateTime<Utc>,
     ) -> Result<SweepReport, WorkflowError> {
         let today = limits::business_date(&self.settings, now);
@@ -732,9 +732,9 @@ impl Workflow {
     ///
     /// # Errors
     /// [`WorkflowError::UnknownIssue`]; [`WorkflowError::Store`].
-    pub async fn show(
+    pub async fn show<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<IssueDetail, WorkflowError> {
@@ -793,9 +793,9 @@ impl Workflow {
     ///
     /// # Errors
     /// [`WorkflowError::Store`].
-    pub async fn list(
+    pub async fn list<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         filter: &IssueFilter,
         overdue_only: bool,
         now: DateTime<Utc>,
@@ -836,9 +836,9 @@ impl Workflow {
     ///
     /// # Errors
     /// [`WorkflowError::Conflict`] if the history does not replay; [`WorkflowError::Store`].
-    pub async fn replay(
+    pub async fn replay<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         id: Uuid,
     ) -> Result<Replayed, WorkflowError> {
         let events = repo::issue_events(db, id).await?;
@@ -1034,9 +1034,9 @@ impl Workflow {
     ///
     /// # Errors
     /// [`WorkflowError::UnknownIssue`]; [`WorkflowError::Store`].
-    pub async fn explain(
+    pub async fn explain<C: ConnectionTrait + TransactionTrait>(
         &self,
-        db: &DatabaseConnection,
+        db: &C,
         id: Uuid,
     ) -> Result<Explanation, WorkflowError> {
         let issue = repo::get_issue(db, id)

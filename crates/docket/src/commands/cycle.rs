@@ -281,7 +281,7 @@ pub async fn demo(app: &App) -> CliResult {
                         no_change: i % 13 == 5,
                     })
                     .collect();
-                docket_scheduler::reports::submit(&app.db, &inputs, "demo", at)
+                docket_scheduler::reports::submit(&app.db.conn, &inputs, "demo", at)
                     .await
                     .map_err(classify)?;
             } else {

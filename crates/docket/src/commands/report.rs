@@ -74,7 +74,7 @@ pub async fn run(app: &App, cmd: ReportCmd) -> CliResult {
             None => None,
         };
         let inputs = read_batch(file, default_week)?;
-        let out = submit(&app.db, &inputs, &actor, now)
+        let out = submit(&app.db.conn, &inputs, &actor, now)
             .await
             .map_err(classify)?;
         let late = out.iter().filter(|s| s.late).count();
@@ -110,7 +110,7 @@ pub async fn run(app: &App, cmd: ReportCmd) -> CliResult {
             "--progress: required unless --no-change",
         ));
     }
-    let out = submit(&app.db, std::slice::from_ref(&input), &actor, now)
+    let out = submit(&app.db.conn, std::slice::from_ref(&input), &actor, now)
         .await
         .map_err(|e| match e {
             docket_scheduler::SchedulerError::BadRows(_) => CliError::bad_input(format!(
