@@ -15,7 +15,13 @@ pub fn sample_config() -> PathBuf {
 
 /// Runs `docket ARGS` with the given database and config; stdin closed.
 pub fn docket(db_url: &str, config: &Path, args: &[&str]) -> Output {
+    docket_in(&root(), db_url, config, args)
+}
+
+/// As [`docket`], in the working directory `dir` (for commands that write files there).
+pub fn docket_in(dir: &Path, db_url: &str, config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_docket"))
+        .current_dir(dir)
         .args(args)
         .env("DOCKET_DATABASE_URL", db_url)
         .env("DOCKET_CONFIG", config)

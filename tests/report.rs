@@ -66,3 +66,114 @@ async fn report_problems_are_raised_once(t: &TestDb) {
     assert_eq!(all.len(), 2);
 }
 dual_test!(report_problems_are_raised_once);
+
+async fn report_rows(t: &TestDb) -> usize {
+    docket_store::entity::weekly_reports::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap()
+        .len()
+}
+
+// An owner contact reports only for its own unit's projects: another unit's project is
+// refused with exit code 3 and nothing is written; its own project is accepted.
+async fn owner_contact_reports_only_for_its_unit(t: &TestDb) {
+    let cfg = sample_config();
+    let lib = root().join("config/sample/projects.csv");
+    let o = docket(&t.url, &cfg, &["import", "projects", lib.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let submit = |who: &str, code: &str| {
+        docket(
+            &t.url,
+            &cfg,
+            &[
+                "--as",
+                who,
+                "report",
+                "submit",
+                "--project",
+                code,
+                "--week",
+                "2024-W37",
+                "--progress",
+                "主体结构施工",
+                "--problems",
+                "用地：指标未落实",
+            ],
+        )
+    };
+    // huang_wei reports for 华海药业股份有限公司; SZ2024001 belongs to 高新区管委会.
+    let o = submit("huang_wei", "SZ2024001");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("SZ2024001"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert_eq!(report_rows(t).await, 0, "a refused report writes nothing");
+    let issues = docket_store::entity::issues::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    assert!(issues.is_empty(), "nor raises its problems");
+    // SZ2024003 is 华海药业's own project.
+    let o = submit("huang_wei", "SZ2024003");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(report_rows(t).await, 1);
+    // The office may report for anyone; a city leader without a unit may not.
+    let o = submit("li_minghua", "SZ2024001");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(report_rows(t).await, 1);
+}
+dual_test!(owner_contact_reports_only_for_its_unit);
+
+// A report and the issues raised from its problems commit together: a problem that cannot
+// be raised (a title over the workflow's limit) leaves no report row behind.
+async fn report_with_an_unraisable_problem_writes_nothing(t: &TestDb) {
+    let cfg = sample_config();
+    let lib = root().join("config/sample/projects.csv");
+    let o = docket(&t.url, &cfg, &["import", "projects", lib.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let long_title = format!("用地：{}", "长".repeat(300));
+    let o = docket(
+        &t.url,
+        &cfg,
+        &[
+            "report",
+            "submit",
+            "--project",
+            "SZ2024001",
+            "--week",
+            "2024-W37",
+            "--progress",
+            "主体结构施工",
+            "--problems",
+            &long_title,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("title"), "{}", stderr(&o));
+    assert_eq!(
+        report_rows(t).await,
+        0,
+        "the report was rolled back with its issue"
+    );
+}
+dual_test!(report_with_an_unraisable_problem_writes_nothing);
+
+// The demo's weekly reports go through the same use case as everyone's: their problems are
+// raised as issues linked to the report.
+async fn demo_reports_raise_their_issues(t: &TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let o = crate::cli::docket_in(dir.path(), &t.url, &sample_config(), &["demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("周调度"), "{}", stdout(&o));
+    let from_reports = docket_store::entity::issues::Entity::find()
+        .filter(docket_store::entity::issues::Column::ReportId.is_not_null())
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    assert!(
+        !from_reports.is_empty(),
+        "the demo's reports with problems raised issues"
+    );
+    assert!(from_reports.iter().all(|i| i.category == "land"));
+}
+dual_test!(demo_reports_raise_their_issues);

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::App;
 use crate::commands;
 use crate::error::CliResult;
+use docket_app::App;
 
 /// Docket: weekly dispatch and monthly bulletin for a city's key projects (周调度、月通报).
 #[derive(Debug, Parser)]
@@ -80,33 +80,29 @@ pub enum Command {
     Run(commands::run::RunArgs),
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line: loads the app, resolves who acts, calls the command.
 ///
 /// # Errors
 /// The command's error, classified for its exit code.
 pub async fn run(cli: Cli) -> CliResult {
     let g = cli.global;
+    if let Command::Migrate = cli.command {
+        return commands::migrate::run(&g.config, &g.database_url).await;
+    }
+    let app = App::start(&g.config, &g.database_url).await?;
+    let actor = app.actor(g.as_official.as_deref())?;
     match cli.command {
-        Command::Demo(args) => commands::demo::run(&g, args).await,
-        Command::Migrate => {
-            let app = App::connect(&g.config, &g.database_url, g.as_official.clone()).await?;
-            commands::migrate::run(&app).await
-        }
-        command => {
-            let app = App::start(&g.config, &g.database_url, g.as_official.clone()).await?;
-            match command {
-                Command::Import(cmd) => commands::import::run(&app, cmd).await,
-                Command::Project(cmd) => commands::project::run(&app, cmd).await,
-                Command::Issue(cmd) => commands::issue::run(&app, cmd).await,
-                Command::Run(args) => commands::run::run(&app, args).await,
-                Command::Bulletin(cmd) => commands::bulletin::run(&app, cmd).await,
-                Command::Mail(cmd) => commands::mail::run(&app, cmd).await,
-                Command::Calendar(cmd) => commands::calendar::run(&app, cmd).await,
-                Command::Cycle(cmd) => commands::cycle::run(&app, cmd).await,
-                Command::Report(cmd) => commands::report::run(&app, cmd).await,
-                Command::Schedule(cmd) => commands::schedule::run(&app, cmd).await,
-                Command::Demo(_) | Command::Migrate => unreachable!("handled above"),
-            }
-        }
+        Command::Import(cmd) => commands::import::run(&app, &actor, cmd).await,
+        Command::Project(cmd) => commands::project::run(&app, &actor, cmd).await,
+        Command::Issue(cmd) => commands::issue::run(&app, &actor, cmd).await,
+        Command::Run(args) => commands::run::run(&app, args).await,
+        Command::Bulletin(cmd) => commands::bulletin::run(&app, &actor, cmd).await,
+        Command::Mail(cmd) => commands::mail::run(&app, &actor, cmd).await,
+        Command::Calendar(cmd) => commands::calendar::run(&app, &actor, cmd).await,
+        Command::Cycle(cmd) => commands::cycle::run(&app, &actor, cmd).await,
+        Command::Report(cmd) => commands::report::run(&app, &actor, cmd).await,
+        Command::Schedule(cmd) => commands::schedule::run(&app, cmd).await,
+        Command::Demo(_) => commands::demo::run(&app, &g.database_url).await,
+        Command::Migrate => Ok(()),
     }
 }

@@ -1,54 +1,75 @@
-//! Errors at the binary's edge and their exit codes: 2 for bad input (nothing was written),
-//! 1 for other failures.
+//! The binary's edge: every failure becomes one message on stderr and one exit code —
+//! 0 ok, 1 failure, 2 bad input (nothing was written), 3 not permitted (nothing was
+//! written). The one mapping from the use cases' [`AppError`] lives here.
 
 use std::fmt::Write as _;
 
+use docket_app::{AppError, ErrorKind};
+
 /// A command's failure.
 #[derive(Debug)]
-pub enum CliError {
-    /// Bad input: a bad file, argument or config. Exit code 2.
-    BadInput(anyhow::Error),
-    /// Anything else: a server down, a failed delivery. Exit code 1.
-    Failed(anyhow::Error),
+pub struct CliError {
+    kind: ErrorKind,
+    error: anyhow::Error,
+    details: Vec<String>,
 }
 
 impl CliError {
-    /// Bad input described by `msg`.
+    /// Bad input described by `msg` (exit 2).
     pub fn bad_input(msg: impl std::fmt::Display) -> Self {
-        CliError::BadInput(anyhow::anyhow!("{msg}"))
+        CliError {
+            kind: ErrorKind::BadInput,
+            error: anyhow::anyhow!("{msg}"),
+            details: Vec::new(),
+        }
+    }
+
+    /// Another failure (exit 1).
+    pub fn failed(e: impl Into<anyhow::Error>) -> Self {
+        CliError {
+            kind: ErrorKind::Unexpected,
+            error: e.into(),
+            details: Vec::new(),
+        }
     }
 
     /// The process exit code.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            CliError::BadInput(_) => 2,
-            CliError::Failed(_) => 1,
+        match self.kind {
+            ErrorKind::BadInput | ErrorKind::NotFound | ErrorKind::Conflict => 2,
+            ErrorKind::NotPermitted => 3,
+            ErrorKind::Unexpected => 1,
         }
     }
 
-    /// The message for stderr, with the chain of causes.
+    /// The message for stderr: the error, its detail lines, the chain of causes.
     pub fn render(&self) -> String {
-        let (CliError::BadInput(e) | CliError::Failed(e)) = self;
-        let mut s = format!("error: {e}");
-        for cause in e.chain().skip(1) {
+        let mut s = format!("error: {}", self.error);
+        for d in &self.details {
+            let _ = write!(s, "\n{d}");
+        }
+        for cause in self.error.chain().skip(1) {
             let _ = write!(s, "\n  caused by: {cause}");
         }
         s
     }
 }
 
-impl From<anyhow::Error> for CliError {
-    fn from(e: anyhow::Error) -> Self {
-        CliError::Failed(e)
+impl From<AppError> for CliError {
+    fn from(e: AppError) -> Self {
+        let kind = e.kind();
+        let details = e.details().to_vec();
+        CliError {
+            kind,
+            error: e.into(),
+            details,
+        }
     }
 }
 
-impl From<docket_store::StoreError> for CliError {
-    fn from(e: docket_store::StoreError) -> Self {
-        match e {
-            docket_store::StoreError::BadUrl { .. } => CliError::BadInput(e.into()),
-            other => CliError::Failed(other.into()),
-        }
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::failed(e)
     }
 }
 

@@ -1,15 +1,14 @@
 //! `docket bulletin build|send`: the monthly bulletin (月通报) in JSON, HTML, text or XLSX,
 //! and its email to the distribution list through the outbox.
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use docket_bulletin::{Bulletin, BulletinError, Format};
-use docket_domain::period::Month;
-use docket_store::sea_orm::TransactionTrait;
+use docket_app::bulletins::{build_bulletin, parse_month, send_bulletin};
+use docket_app::{Actor, App};
+use docket_bulletin::Format;
 
-use crate::app::App;
 use crate::error::{CliError, CliResult};
 use crate::output;
 
@@ -47,36 +46,11 @@ pub struct SendArgs {
     pub resend: bool,
 }
 
-fn classify(e: BulletinError) -> CliError {
-    if e.is_bad_input() {
-        CliError::bad_input(e)
-    } else {
-        CliError::Failed(e.into())
-    }
-}
-
-fn parse_month(text: &str) -> CliResult<Month> {
-    Month::parse(text).map_err(|e| CliError::bad_input(format!("--month {text}: {e}")))
-}
-
-/// Builds the model for `month` and records it in `bulletins`.
+/// Runs a bulletin command.
 ///
 /// # Errors
-/// Bad input for a month without a bulletin (January with February); failure if the
-/// database fails.
-pub async fn build_model(app: &App, month: Month) -> CliResult<Bulletin> {
-    let c = &app.config;
-    let b = docket_bulletin::build(&app.db.conn, &c.core, &c.bulletin, &app.calendar, month)
-        .await
-        .map_err(classify)?;
-    Ok(b)
-}
-
-/// Runs a `bulletin` subcommand.
-///
-/// # Errors
-/// Bad input (exit 2) for a bad month or format; failure for database errors.
-pub async fn run(app: &App, cmd: BulletinCmd) -> CliResult {
+/// Bad input (month, format, no recipients); not permitted (send); failure.
+pub async fn run(app: &App, actor: &Actor, cmd: BulletinCmd) -> CliResult {
     match cmd {
         BulletinCmd::Build(a) => {
             let month = parse_month(&a.month)?;
@@ -87,121 +61,20 @@ pub async fn run(app: &App, cmd: BulletinCmd) -> CliResult {
                     "--format xlsx: the workbook is binary; give --out FILE or redirect stdout to a file",
                 ));
             }
-            let b = build_model(app, month).await?;
-            let bytes = format.render(&b).map_err(classify)?;
-            let now = docket_store::time::to_ms(app.clock.now());
-            docket_store::bulletin::record_bulletin(
-                &app.db.conn,
-                month.key(),
-                b.issue_number as i32,
-                b.cutoff,
-                &b.to_json().map_err(classify)?,
-                now,
-            )
-            .await?;
-            match a.out {
-                Some(path) => {
-                    write_file(&path, &bytes)?;
-                    tracing::info!(file = %path.display(), "bulletin written");
-                    Ok(())
-                }
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    match out.write_all(&bytes).and_then(|_| out.flush()) {
-                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                            Err(CliError::Failed(e.into()))
-                        }
-                        _ => Ok(()),
-                    }
-                }
+            let bytes = build_bulletin(app, month, format).await?;
+            output::write_out(a.out.as_deref(), &bytes)?;
+            if let Some(path) = &a.out {
+                tracing::info!(file = %path.display(), "bulletin written");
             }
+            Ok(())
         }
         BulletinCmd::Send(a) => {
             let month = parse_month(&a.month)?;
-            if app.config.bulletin.recipients.is_empty() {
-                return Err(classify(BulletinError::NoRecipients));
-            }
-            let b = build_model(app, month).await?;
-            let rendered = docket_bulletin::render_all(&b).map_err(classify)?;
-            let now = docket_store::time::to_ms(app.clock.now());
-            let tx = app
-                .db
-                .conn
-                .begin()
-                .await
-                .map_err(|e| CliError::Failed(e.into()))?;
-            let q = docket_bulletin::queue_bulletin(
-                &tx,
-                &app.config.core,
-                &app.config.bulletin,
-                &b,
-                &rendered,
-                a.resend,
-                now,
-            )
-            .await
-            .map_err(classify)?;
-            tx.commit().await.map_err(|e| CliError::Failed(e.into()))?;
-            tracing::info!(month = %month, recipients = q.recipients, queued = q.queued, "bulletin queued");
+            let q = send_bulletin(app, actor, month, a.resend).await?;
             output::print(&format!(
                 "queued {} of {} recipients",
                 q.queued, q.recipients
             ))
         }
     }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> CliResult {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            CliError::Failed(anyhow::anyhow!("cannot create {}: {e}", dir.display()))
-        })?;
-    }
-    std::fs::write(path, bytes)
-        .map_err(|e| CliError::Failed(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
-
-/// The demo's part: builds the sample city's September bulletin into `out/` in all four
-/// formats and prints the headline figures.
-///
-/// # Errors
-/// As [`run`].
-pub async fn demo(app: &App) -> CliResult {
-    let month = Month::parse("2024-09").map_err(|e| CliError::Failed(anyhow::anyhow!("{e}")))?;
-    let b = build_model(app, month).await?;
-    let dir = PathBuf::from("out");
-    let mut files = Vec::new();
-    for (format, ext) in [
-        (Format::Json, "json"),
-        (Format::Html, "html"),
-        (Format::Text, "txt"),
-        (Format::Xlsx, "xlsx"),
-    ] {
-        let path = dir.join(format!("bulletin-{month}.{ext}"));
-        write_file(&path, &format.render(&b).map_err(classify)?)?;
-        files.push(path.display().to_string());
-    }
-    let mut lines = vec![format!(
-        "月通报 {} {}：{}",
-        docket_bulletin::render::issue_line(&b),
-        docket_bulletin::render::ytd_label(&b),
-        files.join(", ")
-    )];
-    lines.extend(
-        docket_bulletin::render::headlines(&b)
-            .into_iter()
-            .map(|h| format!("  {h}")),
-    );
-    lines.push(format!(
-        "  滞后项目{}个（红灯{}个），本月未报{}个；开工率{}；问题销号率{}",
-        b.lagging.len(),
-        b.lagging
-            .iter()
-            .filter(|l| l.light == docket_bulletin::formula::Light::Red)
-            .count(),
-        b.not_reported.len(),
-        docket_bulletin::formula::fmt_percent_opt(b.starts.rate),
-        docket_bulletin::formula::fmt_percent_opt(b.issues.all.close_rate),
-    ));
-    output::print(&lines.join("\n"))
 }

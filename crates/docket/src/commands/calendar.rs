@@ -2,13 +2,10 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
-use docket_domain::calendar::CalendarYear;
-use sea_orm::TransactionTrait;
+use docket_app::{Actor, App};
 
-use crate::app::App;
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::output;
 
 /// Calendar commands.
@@ -48,90 +45,37 @@ pub struct ImportArgs {
 }
 
 /// Runs a calendar command.
-pub async fn run(app: &App, cmd: CalendarCmd) -> CliResult {
+///
+/// # Errors
+/// Bad input for a bad date, file or table; not permitted; failure.
+pub async fn run(app: &App, actor: &Actor, cmd: CalendarCmd) -> CliResult {
     match cmd {
-        CalendarCmd::Show(a) => show(app, a),
-        CalendarCmd::Import(a) => import(app, a).await,
+        CalendarCmd::Show(a) => {
+            let day = docket_app::calendar::calendar_day(app, &a.date)?;
+            match a.format {
+                Format::Json => output::print_json(&day),
+                Format::Text => output::print(&format!(
+                    "{} {}: {}",
+                    day.date,
+                    if day.workday {
+                        "working day"
+                    } else {
+                        "day off"
+                    },
+                    day.reason
+                )),
+            }
+        }
+        CalendarCmd::Import(a) => {
+            let r = docket_app::calendar::import_calendar_year(app, actor, &a.file).await?;
+            eprintln!(
+                "{} issues had provisional time limits into {} and were recomputed",
+                r.recomputed, r.year
+            );
+            output::print(&format!(
+                "{}: {} holidays ({} days off), {} make-up working days imported",
+                r.year, r.holidays, r.days_off, r.make_up
+            ))
+        }
     }
-}
-
-fn show(app: &App, a: ShowArgs) -> CliResult {
-    let date = NaiveDate::parse_from_str(a.date.trim(), "%Y-%m-%d")
-        .map_err(|_| CliError::bad_input(format!("date: {}: not a day YYYY-MM-DD", a.date)))?;
-    let info = app.calendar.day(date).map_err(CliError::bad_input)?;
-    let zh = app.config.core.office.language == docket_domain::config::Language::Zh;
-    let reason = if zh {
-        info.reason.label_zh()
-    } else {
-        info.reason.label_en()
-    };
-    match a.format {
-        Format::Json => output::print_json(&serde_json::json!({
-            "date": date.to_string(),
-            "workday": info.workday,
-            "reason": reason,
-        })),
-        Format::Text => output::print(&format!(
-            "{date} {}: {}",
-            if info.workday {
-                "working day"
-            } else {
-                "day off"
-            },
-            reason
-        )),
-    }
-}
-
-async fn import(app: &App, a: ImportArgs) -> CliResult {
-    let file = a.file.display().to_string();
-    let text = std::fs::read_to_string(&a.file)
-        .map_err(|e| CliError::bad_input(format!("{file}: cannot read: {e}")))?;
-    let table = CalendarYear::from_toml_str(&text)
-        .map_err(|e| CliError::bad_input(format!("{file}: {e}")))?;
-    let now = docket_store::time::to_ms(app.clock.now());
-    let txn = app
-        .db
-        .conn
-        .begin()
-        .await
-        .map_err(docket_store::StoreError::from)?;
-    docket_store::calendar::save_year(
-        &txn,
-        &docket_store::calendar::StoredYear {
-            year: table.year,
-            source: table.source.clone(),
-            table_toml: text,
-            imported_at: now,
-        },
-    )
-    .await?;
-    txn.commit().await.map_err(docket_store::StoreError::from)?;
-    let days: usize = table
-        .holidays
-        .iter()
-        .map(|h| (h.to - h.from).num_days() as usize + 1)
-        .sum();
-    let make_up: usize = table.holidays.iter().map(|h| h.workdays.len()).sum();
-    // Issues whose time limits ran into this year were counted Monday-to-Friday,
-    // provisionally: count them again over the calendar as it now stands.
-    let mut calendar = (*app.calendar).clone();
-    calendar.insert(table.clone());
-    let workflow = docket_workflow::Workflow::new(
-        docket_workflow::Settings::new(app.config.core.clone(), app.config.workflow.clone()),
-        calendar,
-    );
-    let recomputed = workflow
-        .recompute_provisional(&app.db.conn, app.clock.now())
-        .await
-        .map_err(super::issue::classify)?;
-    eprintln!(
-        "{recomputed} issues had provisional time limits into {} and were recomputed",
-        table.year
-    );
-    output::print(&format!(
-        "{}: {} holidays ({days} days off), {make_up} make-up working days imported",
-        table.year,
-        table.holidays.len()
-    ))
 }

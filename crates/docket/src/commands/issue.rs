@@ -1,15 +1,13 @@
 //! `docket issue …`: raise, show, list, act on, route and chase blocking issues (要素制约).
 //! The decisions (routing, transitions, permissions, limits) live in `docket-workflow`.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
+use docket_app::{Actor, App, issues};
 use docket_store::issues::IssueFilter;
-use docket_workflow::{Action, Actor, NewIssue, Settings, Workflow, WorkflowError};
-use uuid::Uuid;
+use docket_workflow::service::IssueDetail;
+use docket_workflow::{Action, NewIssue};
 
-use crate::app::App;
 use crate::error::{CliError, CliResult};
 use crate::output;
 
@@ -197,28 +195,6 @@ pub struct RouteArgs {
     pub format: Format,
 }
 
-/// The workflow over the app's configuration and calendar.
-pub fn workflow(app: &App) -> Workflow {
-    Workflow::new(
-        Settings::new(app.config.core.clone(), app.config.workflow.clone()),
-        (*app.calendar).clone(),
-    )
-}
-
-/// Maps a workflow error to its exit code: bad input 2, a database failure 1.
-pub fn classify(e: WorkflowError) -> CliError {
-    if e.is_bad_input() {
-        CliError::bad_input(e)
-    } else {
-        CliError::Failed(e.into())
-    }
-}
-
-fn parse_id(s: &str) -> CliResult<Uuid> {
-    Uuid::parse_str(s.trim())
-        .map_err(|_| CliError::bad_input(format!("issue id {s:?}: not an issue id (a UUID)")))
-}
-
 fn parse_date(field: &str, s: &str) -> CliResult<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| CliError::bad_input(format!("{field} {s:?}: expected a date YYYY-MM-DD")))
@@ -227,12 +203,8 @@ fn parse_date(field: &str, s: &str) -> CliResult<NaiveDate> {
 /// Runs an issue command.
 ///
 /// # Errors
-/// Bad input (exit 2, nothing written) or a failure (exit 1).
-pub async fn run(app: &App, cmd: IssueCmd) -> CliResult {
-    let w = workflow(app);
-    let actor = Actor::resolve(&w.settings, &app.actor_id()).map_err(classify)?;
-    let db = &app.db.conn;
-    let now = app.clock.now();
+/// Bad input (exit 2), not permitted (exit 3), both writing nothing; a failure (exit 1).
+pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
     let (id, action) = match cmd {
         IssueCmd::Raise(a) => {
             let item = NewIssue {
@@ -243,52 +215,17 @@ pub async fn run(app: &App, cmd: IssueCmd) -> CliResult {
                 severity: a.severity,
                 report_id: None,
             };
-            let r = w.raise(db, &actor, item, now).await.map_err(classify)?;
+            let r = issues::raise_issue(app, actor, item).await?;
             if !r.created {
                 eprintln!("the same problem is already open: {}", r.id);
             }
             return output::print(&r.id.to_string());
         }
         IssueCmd::Show(a) => {
-            let d = w.show(db, parse_id(&a.id)?, now).await.map_err(classify)?;
+            let d = issues::show_issue(app, actor, issues::parse_issue_id(&a.id)?).await?;
             return match a.format {
                 Format::Json => output::print_json(&d),
-                Format::Table => {
-                    let mut s = format!(
-                        "{} [{}] {} {}\n项目 {} {}  类别 {}  承办 {}  时限 {}{}\n",
-                        d.id,
-                        d.state,
-                        d.title,
-                        if d.flag.code().is_empty() {
-                            String::new()
-                        } else {
-                            format!("({})", d.flag.code())
-                        },
-                        d.project,
-                        d.project_name,
-                        d.category,
-                        d.task_force.as_deref().unwrap_or("office"),
-                        d.due.map(|x| x.to_string()).unwrap_or_default(),
-                        if d.due_provisional {
-                            " (provisional)"
-                        } else {
-                            ""
-                        },
-                    );
-                    for h in &d.history {
-                        s.push_str(&format!(
-                            "  {:>2} {} {:<18} {:<14} {} → {} {}\n",
-                            h.seq,
-                            h.at,
-                            h.action,
-                            h.actor,
-                            h.from.as_deref().unwrap_or("-"),
-                            h.to,
-                            h.note.as_deref().unwrap_or("")
-                        ));
-                    }
-                    output::print(&s)
-                }
+                Format::Table => output::print(&detail_text(&d)),
             };
         }
         IssueCmd::List(a) => {
@@ -299,10 +236,7 @@ pub async fn run(app: &App, cmd: IssueCmd) -> CliResult {
                 open_only: !a.all,
                 states: None,
             };
-            let list = w
-                .list(db, &filter, a.overdue, now)
-                .await
-                .map_err(classify)?;
+            let list = issues::list_issues(app, actor, &filter, a.overdue).await?;
             return match a.format {
                 Format::Json => output::print_json(&list),
                 Format::Table => output::print(&table(&list)),
@@ -312,7 +246,7 @@ pub async fn run(app: &App, cmd: IssueCmd) -> CliResult {
             if !a.explain {
                 eprintln!("(route always explains; --explain is accepted for clarity)");
             }
-            let e = w.explain(db, parse_id(&a.id)?).await.map_err(classify)?;
+            let e = issues::explain_route(app, actor, issues::parse_issue_id(&a.id)?).await?;
             return match a.format {
                 Format::Json => output::print_json(&e),
                 Format::Table => output::print(&format!(
@@ -324,7 +258,7 @@ pub async fn run(app: &App, cmd: IssueCmd) -> CliResult {
             };
         }
         IssueCmd::Escalate => {
-            let r = w.sweep_overdue(db, now).await.map_err(classify)?;
+            let r = issues::sweep_limits(app, actor).await?;
             return output::print(&format!(
                 "{} escalation(s), {} email(s) queued",
                 r.escalations.len(),
@@ -371,11 +305,45 @@ pub async fn run(app: &App, cmd: IssueCmd) -> CliResult {
             },
         ),
     };
-    let issue = w
-        .act(db, &actor, parse_id(&id)?, action, now)
-        .await
-        .map_err(classify)?;
+    let issue = issues::act_on_issue(app, actor, issues::parse_issue_id(&id)?, action).await?;
     output::print(&format!("{} {}", issue.id, issue.state))
+}
+
+fn detail_text(d: &IssueDetail) -> String {
+    let mut s = format!(
+        "{} [{}] {} {}\n项目 {} {}  类别 {}  承办 {}  时限 {}{}\n",
+        d.id,
+        d.state,
+        d.title,
+        if d.flag.code().is_empty() {
+            String::new()
+        } else {
+            format!("({})", d.flag.code())
+        },
+        d.project,
+        d.project_name,
+        d.category,
+        d.task_force.as_deref().unwrap_or("office"),
+        d.due.map(|x| x.to_string()).unwrap_or_default(),
+        if d.due_provisional {
+            " (provisional)"
+        } else {
+            ""
+        },
+    );
+    for h in &d.history {
+        s.push_str(&format!(
+            "  {:>2} {} {:<18} {:<14} {} → {} {}\n",
+            h.seq,
+            h.at,
+            h.action,
+            h.actor,
+            h.from.as_deref().unwrap_or("-"),
+            h.to,
+            h.note.as_deref().unwrap_or("")
+        ));
+    }
+    s
 }
 
 fn table(list: &[docket_workflow::service::IssueSummary]) -> String {
@@ -398,171 +366,4 @@ fn table(list: &[docket_workflow::service::IssueSummary]) -> String {
     }
     s.push_str(&format!("{} issue(s)", list.len()));
     s
-}
-
-/// The demo's part: issues of every category across the sample projects, routed; some taken
-/// to closure, some left to run late; then the queue by task force. Safe to run again: a
-/// repeated problem returns the open issue and only new issues are moved on.
-///
-/// # Errors
-/// A failure if the database fails.
-pub async fn demo(app: &App) -> CliResult {
-    use docket_domain::issue::IssueCategory;
-    let w = workflow(app);
-    let db = &app.db.conn;
-    let office = Actor::office();
-    let now = app.clock.now();
-    let projects = docket_store::issues::all_projects(db).await?;
-    if projects.is_empty() {
-        return output::print("(no projects: no issues raised)");
-    }
-    let titles = [
-        (
-            IssueCategory::Land,
-            "用地指标未落实",
-            "项目用地报批材料待省厅审核",
-        ),
-        (
-            IssueCategory::Funding,
-            "资本金缺口",
-            "项目资本金到位率不足，需协调专项债资金",
-        ),
-        (
-            IssueCategory::Environmental,
-            "环评批复滞后",
-            "环评报告书待审批",
-        ),
-        (
-            IssueCategory::Energy,
-            "能耗指标不足",
-            "节能审查需调剂能耗指标",
-        ),
-        (
-            IssueCategory::Approval,
-            "施工许可办理慢",
-            "施工图审查未完成",
-        ),
-        (
-            IssueCategory::Other,
-            "水电接入协调",
-            "临时用电接入需供电公司配合",
-        ),
-    ];
-    // Old issues, raised four weeks ago, will be overdue now; recent ones move to closure.
-    let old = now - chrono::Duration::days(28);
-    let mut items_old = Vec::new();
-    let mut items_new = Vec::new();
-    for (i, (cat, title, detail)) in titles.iter().enumerate() {
-        for (j, p) in projects.iter().skip(i * 3).step_by(7).take(2).enumerate() {
-            let item = NewIssue {
-                project: p.code.clone(),
-                category: cat.code().to_string(),
-                title: (*title).to_string(),
-                detail: (*detail).to_string(),
-                severity: Some(if j == 0 { "major" } else { "normal" }.into()),
-                report_id: None,
-            };
-            if j == 0 {
-                items_old.push(item)
-            } else {
-                items_new.push(item)
-            }
-        }
-    }
-    let raised_old = w
-        .raise_many(db, &office, &items_old, old)
-        .await
-        .map_err(classify)?;
-    let raised_new = w
-        .raise_many(db, &office, &items_new, now)
-        .await
-        .map_err(classify)?;
-    let created = raised_old
-        .iter()
-        .chain(&raised_new)
-        .filter(|r| r.created)
-        .count();
-    // Move half of the new ones to closure, the handler acting as the task force's first member.
-    let mut closed = 0;
-    for r in raised_new.iter().filter(|r| r.created).step_by(2) {
-        let Ok(d) = w.show(db, r.id, now).await else {
-            continue;
-        };
-        let handler = match d
-            .task_force
-            .as_deref()
-            .and_then(|t| app.config.core.task_force(t))
-        {
-            Some(tf) => Actor::resolve(&w.settings, tf.members.first().unwrap_or(&tf.lead))
-                .map_err(classify)?,
-            None => office.clone(),
-        };
-        let steps = [
-            (&handler, Action::Accept),
-            (&handler, Action::Start),
-            (
-                &handler,
-                Action::Resolve {
-                    note: "已协调解决".into(),
-                },
-            ),
-            (
-                &office,
-                Action::Close {
-                    note: Some("经核实已解决，同意销号".into()),
-                },
-            ),
-        ];
-        for (who, a) in steps {
-            w.act(db, who, r.id, a, now).await.map_err(classify)?;
-        }
-        closed += 1;
-    }
-    let sweep = w.sweep_overdue(db, now).await.map_err(classify)?;
-    let list = w
-        .list(db, &IssueFilter::default(), false, now)
-        .await
-        .map_err(classify)?;
-    let mut by: BTreeMap<String, Vec<&docket_workflow::service::IssueSummary>> = BTreeMap::new();
-    for i in &list {
-        let key = match i
-            .task_force
-            .as_deref()
-            .and_then(|t| app.config.core.task_force(t))
-        {
-            Some(tf) => format!("{} ({})", tf.name, tf.id),
-            None => format!("{} (office)", app.config.core.office.name),
-        };
-        by.entry(key).or_default().push(i);
-    }
-    let mut s = format!(
-        "\n== 问题清单 Issues by task force ==\n新交办 {created} 件，办结销号 {closed} 件，逾期督办 {} 次\n",
-        sweep.escalations.len()
-    );
-    for (tf, items) in &by {
-        let open = items
-            .iter()
-            .filter(|i| i.state != "closed" && i.state != "withdrawn")
-            .count();
-        let overdue = items
-            .iter()
-            .filter(|i| i.flag >= docket_workflow::limits::Flag::Yellow)
-            .count();
-        s.push_str(&format!(
-            "{tf}: {} 件，在办 {open}，逾期 {overdue}\n",
-            items.len()
-        ));
-        for i in items {
-            s.push_str(&format!(
-                "  {:<12} {:<14} {:<12} {:<10} {:<6} {}\n",
-                i.project,
-                i.category,
-                i.state,
-                i.limit.map(|d| d.to_string()).unwrap_or_default(),
-                i.flag.code(),
-                i.title
-            ));
-        }
-    }
-    output::print(s.trim_end())
 }

@@ -1,10 +1,9 @@
 //! `docket mail`: the operator's view of the outbox — flush it now, list it, retry a row.
 
 use clap::{Subcommand, ValueEnum};
-use docket_notifier::{Dispatcher, NotifierSettings, NotifyError, TransportSpec};
-use docket_store::outbox::{self, State};
+use docket_app::{Actor, App};
+use docket_store::outbox::State;
 
-use crate::app::App;
 use crate::error::{CliError, CliResult};
 use crate::output;
 
@@ -52,49 +51,20 @@ pub enum ListFormat {
     Json,
 }
 
-fn classify(e: NotifyError) -> CliError {
-    if e.is_bad_input() {
-        CliError::bad_input(e)
-    } else {
-        CliError::Failed(e.into())
-    }
-}
-
-/// The process's dispatcher, for `mail flush`, the demo and `docket run`.
-///
-/// # Errors
-/// Bad input for bad `[smtp]`/`[mail]` settings or a broken template (naming file and line).
-pub fn dispatcher(app: &App) -> CliResult<Dispatcher> {
-    let c = &app.config;
-    let settings = NotifierSettings::resolve(&c.core, &c.smtp, &c.mail, c.dir(), &|k| {
-        std::env::var(k).ok()
-    })
-    .map_err(|e| CliError::bad_input(format!("config {}: {e}", c.path.display())))?;
-    Dispatcher::new(
-        app.db.clone(),
-        &c.core,
-        settings,
-        app.clock.clone(),
-        app.calendar.clone(),
-    )
-    .map_err(classify)
-}
-
 /// Runs a `mail` command.
 ///
 /// # Errors
 /// Exit 1 when a flush leaves failures or the database fails; exit 2 for bad arguments.
-pub async fn run(app: &App, cmd: MailCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
     match cmd {
         MailCmd::Flush => {
-            let d = dispatcher(app)?;
-            let r = d.flush_all().await.map_err(classify)?;
+            let r = docket_app::mail::flush_mail(app, actor).await?;
             for (id, why) in &r.failures {
                 eprintln!("failed {id}: {why}");
             }
             output::print(&format!("sent {} failed {}", r.sent, r.failed()))?;
             if r.failed() > 0 {
-                return Err(CliError::Failed(anyhow::anyhow!(
+                return Err(CliError::failed(anyhow::anyhow!(
                     "{} of {} emails failed ({} will be retried, {} dead-lettered)",
                     r.failed(),
                     r.attempted,
@@ -114,7 +84,7 @@ pub async fn run(app: &App, cmd: MailCmd) -> CliResult {
                 ListState::Sent => State::Sent,
                 ListState::Dead => State::Dead,
             });
-            let rows = outbox::list(&app.db.conn, state, limit).await?;
+            let rows = docket_app::mail::list_mail(app, actor, state, limit).await?;
             match format {
                 ListFormat::Json => {
                     let v: Vec<serde_json::Value> = rows
@@ -129,10 +99,7 @@ pub async fn run(app: &App, cmd: MailCmd) -> CliResult {
                             })
                         })
                         .collect();
-                    output::print(
-                        &serde_json::to_string_pretty(&v)
-                            .map_err(|e| CliError::Failed(e.into()))?,
-                    )
+                    output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
                 ListFormat::Table => {
                     let mut s = format!(
@@ -155,49 +122,8 @@ pub async fn run(app: &App, cmd: MailCmd) -> CliResult {
             }
         }
         MailCmd::Retry { id } => {
-            let uuid = uuid::Uuid::parse_str(id.trim()).map_err(|_| {
-                CliError::bad_input(format!("mail retry: {id:?} is not an email id"))
-            })?;
-            let now = docket_store::time::to_ms(app.clock.now());
-            if outbox::retry(&app.db.conn, uuid, now).await? {
-                output::print(&uuid.to_string())
-            } else {
-                match outbox::find(&app.db.conn, uuid).await? {
-                    None => Err(CliError::bad_input(format!(
-                        "mail retry: no email with id {uuid}"
-                    ))),
-                    Some(r) => Err(CliError::bad_input(format!(
-                        "mail retry: email {uuid} is {}, not dead or pending",
-                        r.state
-                    ))),
-                }
-            }
+            let id = docket_app::mail::retry_mail(app, actor, &id).await?;
+            output::print(&id.to_string())
         }
     }
-}
-
-/// The demo's email section: delivers what the demo queued (as `.eml` files unless `[smtp]`
-/// is configured) and says where it went.
-///
-/// # Errors
-/// As [`run`] for a flush.
-pub async fn demo(app: &App) -> CliResult {
-    let d = dispatcher(app)?;
-    let r = d.flush_all().await.map_err(classify)?;
-    let held = outbox::list(&app.db.conn, Some(State::Pending), 100_000)
-        .await?
-        .len();
-    let whereto = match d.transport() {
-        TransportSpec::Eml(dir) => format!(".eml files in {}", dir.display()),
-        TransportSpec::Smtp(t) => format!("SMTP server {}:{}", t.host, t.port),
-    };
-    let mut s = format!(
-        "\n== 邮件 Email ==\n发送 {} 封，失败 {} 封 → {whereto}",
-        r.sent,
-        r.failed()
-    );
-    if held > 0 {
-        s.push_str(&format!("\n{held} 封待发（含等待每日/每周汇总的事项）"));
-    }
-    output::print(&s)
 }

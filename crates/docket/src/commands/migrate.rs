@@ -1,13 +1,21 @@
-//! `docket migrate`: creates or upgrades the schema; a second run changes nothing.
+//! `docket migrate`: creates or upgrades the schema (a second run changes nothing), then
+//! mirrors the configured officials and task forces.
 
-use crate::app::App;
+use std::path::Path;
+
+use docket_app::{App, AppError};
+
 use crate::error::CliResult;
 use crate::output;
 
 /// Runs the pending migrations and reports how many ran.
-pub async fn run(app: &App) -> CliResult {
-    let ran = docket_store::migrate(&app.db).await?;
-    app.sync_reference().await?;
+///
+/// # Errors
+/// Bad input for a bad config or URL; failure if the database is down.
+pub async fn run(config: &Path, database_url: &str) -> CliResult {
+    let (config, db) = App::connect_only(config, database_url).await?;
+    let ran = docket_store::migrate(&db).await.map_err(AppError::from)?;
+    docket_app::context::sync_reference(&db, &config, chrono::Utc::now()).await?;
     tracing::info!(ran, "schema is current");
     output::print(&format!("schema is current ({ran} migrations applied)"))
 }

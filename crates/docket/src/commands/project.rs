@@ -1,25 +1,25 @@
 //! `docket project list`.
 
 use clap::{Args, Subcommand, ValueEnum};
+use docket_app::{Actor, App};
 
-use crate::app::App;
 use crate::error::CliResult;
 use crate::output;
 
-/// Project library commands.
+/// Project commands.
 #[derive(Debug, Subcommand)]
 pub enum ProjectCmd {
-    /// Every project with its plan (the latest plan year, or `--year`).
+    /// Every project with its annual plan.
     List(ListArgs),
 }
 
-/// Output formats of listings.
+/// Output formats.
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
 pub enum ListFormat {
-    /// A table for people.
+    /// For people.
     #[default]
     Table,
-    /// JSON for scripts.
+    /// For scripts.
     Json,
 }
 
@@ -29,15 +29,18 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: ListFormat,
-    /// Show plans of this year.
+    /// Only this plan year.
     #[arg(long)]
     pub year: Option<i32>,
 }
 
 /// Runs a project command.
-pub async fn run(app: &App, cmd: ProjectCmd) -> CliResult {
+///
+/// # Errors
+/// Failure if the database fails.
+pub async fn run(app: &App, actor: &Actor, cmd: ProjectCmd) -> CliResult {
     let ProjectCmd::List(args) = cmd;
-    let list = docket_store::library::list_projects(&app.db.conn, args.year).await?;
+    let list = docket_app::projects::list_projects(app, actor, args.year).await?;
     match args.format {
         ListFormat::Json => output::print_json(&list),
         ListFormat::Table => {

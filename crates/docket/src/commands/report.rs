@@ -1,19 +1,18 @@
 //! `docket report submit`: a weekly report (周报) by options, a batch from CSV/XLSX, or a
 //! quick "本期无变化".
 //!
-//! Problems listed in a report are raised as blocking issues right after it is recorded
-//! (one per line, optionally led by a category such as `用地：`), routed and assigned by the
-//! workflow. Raising is idempotent: the same open problem is one issue, so submitting again
-//! after a failure raises what is missing and duplicates nothing.
+//! Problems listed in a report are raised as blocking issues in the same transaction as the
+//! report (one per line, optionally led by a category such as `用地：`), routed and assigned
+//! by the workflow (`docket_app::reports`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use docket_app::reports::{read_report_file, submit_reports};
+use docket_app::{Actor, App};
 use docket_domain::Amount;
-use docket_scheduler::reports::{ReportInput, submit};
+use docket_scheduler::reports::ReportInput;
 
-use crate::app::App;
-use crate::commands::cycle::{classify, read_batch, week_arg};
 use crate::error::{CliError, CliResult};
 use crate::output;
 
@@ -63,29 +62,29 @@ pub struct SubmitArgs {
     pub file: Option<PathBuf>,
 }
 
-/// Runs a report command.
-pub async fn run(app: &App, cmd: ReportCmd) -> CliResult {
+/// Runs a report command: one report, or a batch with `--file`; problems become issues
+/// in the same transaction.
+///
+/// # Errors
+/// Bad input (every bad field or row; nothing written); not permitted (another unit's
+/// project; nothing written); failure.
+pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd) -> CliResult {
     let ReportCmd::Submit(a) = cmd;
-    let actor = app.actor_id();
-    let now = app.clock.now();
     if let Some(file) = &a.file {
         let default_week = match &a.week {
-            Some(w) => Some(week_arg(app, Some(w))?),
+            Some(w) => Some(app.week_or_current(Some(w))?),
             None => None,
         };
-        let inputs = read_batch(file, default_week)?;
-        let out = submit(&app.db.conn, &inputs, &actor, now)
-            .await
-            .map_err(classify)?;
-        let late = out.iter().filter(|s| s.late).count();
-        let ids: Vec<_> = out.iter().map(|s| s.report_id).collect();
-        let raised = raise_problems(app, &inputs, &ids).await?;
+        let inputs = read_report_file(file, default_week)?;
+        let out = submit_reports(app, actor, &inputs).await?;
         return output::print(&format!(
-            "{} reports submitted ({late} late); {raised} issues raised from their problems",
-            out.len()
+            "{} reports submitted ({} late); {} issues raised from their problems",
+            out.reports.len(),
+            out.late(),
+            out.new_issues()
         ));
     }
-    let week = week_arg(app, a.week.as_deref())?;
+    let week = app.week_or_current(a.week.as_deref())?;
     let amount = |flag: &str, v: &Option<String>| -> CliResult<Option<Amount>> {
         v.as_deref()
             .map(|t| {
@@ -105,21 +104,8 @@ pub async fn run(app: &App, cmd: ReportCmd) -> CliResult {
         contact: a.contact,
         no_change: a.no_change,
     };
-    if input.progress.trim().is_empty() && !input.no_change {
-        return Err(CliError::bad_input(
-            "--progress: required unless --no-change",
-        ));
-    }
-    let out = submit(&app.db.conn, std::slice::from_ref(&input), &actor, now)
-        .await
-        .map_err(|e| match e {
-            docket_scheduler::SchedulerError::BadRows(_) => CliError::bad_input(format!(
-                "--project: {}: no project with this code",
-                input.code
-            )),
-            other => classify(other),
-        })?;
-    let s = &out[0];
+    let out = submit_reports(app, actor, std::slice::from_ref(&input)).await?;
+    let s = &out.reports[0];
     match &s.slot_status {
         Some(st) => eprintln!("{}: {week} report recorded ({st})", input.code),
         None => eprintln!(
@@ -127,35 +113,12 @@ pub async fn run(app: &App, cmd: ReportCmd) -> CliResult {
             input.code
         ),
     }
-    let raised = raise_problems(app, std::slice::from_ref(&input), &[s.report_id]).await?;
-    if raised > 0 {
+    if out.new_issues() > 0 {
         eprintln!(
-            "{}: {raised} issues raised from the report's problems",
-            input.code
+            "{}: {} issues raised from the report's problems",
+            input.code,
+            out.new_issues()
         );
     }
     output::print(&s.report_id.to_string())
-}
-
-/// Raises the problems of the reports just recorded (`inputs[i]` has id `ids[i]`) as
-/// issues, as the submitting identity; returns how many issues are new.
-async fn raise_problems(app: &App, inputs: &[ReportInput], ids: &[uuid::Uuid]) -> CliResult<usize> {
-    let items: Vec<_> = inputs
-        .iter()
-        .zip(ids)
-        .flat_map(|(r, id)| {
-            docket_workflow::report_problems::issues_from_report(r.code.trim(), *id, &r.problems)
-        })
-        .collect();
-    if items.is_empty() {
-        return Ok(0);
-    }
-    let w = super::issue::workflow(app);
-    let actor = docket_workflow::Actor::resolve(&w.settings, &app.actor_id())
-        .map_err(super::issue::classify)?;
-    let raised = w
-        .raise_many(&app.db.conn, &actor, &items, app.clock.now())
-        .await
-        .map_err(super::issue::classify)?;
-    Ok(raised.iter().filter(|r| r.created).count())
 }

@@ -1,112 +1,34 @@
-//! `docket run`: the long-running service — the scheduler (cycles, reminders, sheets, the
-//! bulletin, the escalation sweep) and continuous email delivery, until Ctrl-C or SIGTERM.
-//! Every piece resumes from the database after a restart: the ledger says what has fired,
-//! the outbox what is still to send.
+//! `docket run`: the long-running service — the scheduler, email delivery and the
+//! escalation sweep (`docket_app::service`) — until Ctrl-C or SIGTERM.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Utc};
 use clap::Args;
-use docket_domain::period::Month;
-use docket_scheduler::{BoxFuture, BulletinHook};
-use sea_orm::DatabaseTransaction;
+use docket_app::App;
 use tokio::sync::watch;
 
-use crate::app::App;
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 
 /// `run` options.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Address for the HTTP service (a later stage serves it).
+    /// Where the HTTP service will listen (`DOCKET_LISTEN`).
     #[arg(long, env = "DOCKET_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
 }
 
-/// Builds and queues the monthly bulletin when the scheduler says it is due, in the
-/// scheduler's transaction (so it commits with the ledger row: exactly once).
-struct QueueBulletin {
-    app: App,
-}
-
-impl BulletinHook for QueueBulletin {
-    fn fire<'a>(
-        &'a self,
-        txn: &'a DatabaseTransaction,
-        month: Month,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<String, String>> {
-        Box::pin(async move {
-            let c = &self.app.config;
-            let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.app.calendar, month)
-                .await
-                .map_err(|e| e.to_string())?;
-            let rendered = docket_bulletin::render_all(&b).map_err(|e| e.to_string())?;
-            let q = docket_bulletin::queue_bulletin(
-                txn,
-                &c.core,
-                &c.bulletin,
-                &b,
-                &rendered,
-                false,
-                docket_store::time::to_ms(now),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            Ok(format!("bulletin {month} queued: {q:?}"))
-        })
-    }
-}
-
-/// Runs the service until a shutdown signal.
+/// Runs the service until a shutdown signal, then lets the work under way finish.
 ///
 /// # Errors
-/// Bad input for bad schedules or mail settings; failure if another scheduler holds the
-/// SQLite database or the database fails.
+/// Bad input for a bad mail configuration; failure if the scheduler or delivery fails.
 pub async fn run(app: &App, args: RunArgs) -> CliResult {
     app.sync_reference().await?;
-    let dispatcher = super::mail::dispatcher(app)?;
-    let scheduler = super::cycle::scheduler(app)?
-        .with_bulletin_hook(Arc::new(QueueBulletin { app: app.clone() }));
-
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing the work under way");
         let _ = tx.send(true);
     });
-    let stopped = |mut rx: watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|v| *v).await;
-    };
     tracing::info!(listen = %args.listen, "docket run: scheduler and email delivery started");
-
-    // The escalation sweep of issue time limits, every few minutes.
-    let sweeper = {
-        let app = app.clone();
-        let mut rx = rx.clone();
-        async move {
-            let workflow = super::issue::workflow(&app);
-            loop {
-                match docket_workflow::sweep_overdue(&workflow, &app.db.conn, app.clock.now()).await
-                {
-                    Ok(r) => tracing::debug!(?r, "issue sweep"),
-                    Err(e) => tracing::warn!(error = %e, "issue sweep failed; retrying later"),
-                }
-                tokio::select! {
-                    _ = rx.wait_for(|v| *v) => break,
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(300)) => {}
-                }
-            }
-        }
-    };
-    let clock = app.clock.clone();
-    let (sched, mail, ()) = tokio::join!(
-        scheduler.run_until(clock, stopped(rx.clone())),
-        dispatcher.run_until(stopped(rx.clone())),
-        sweeper,
-    );
-    sched.map_err(super::cycle::classify)?;
-    mail.map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
+    docket_app::service::run_background(app, rx).await?;
     Ok(())
 }
 

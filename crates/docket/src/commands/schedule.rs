@@ -2,8 +2,8 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::app::App;
-use crate::commands::cycle::{classify, scheduler};
+use docket_app::App;
+
 use crate::error::CliResult;
 use crate::output;
 
@@ -39,11 +39,7 @@ pub struct PreviewArgs {
 /// Runs a schedule command.
 pub async fn run(app: &App, cmd: ScheduleCmd) -> CliResult {
     let ScheduleCmd::Preview(a) = cmd;
-    let s = scheduler(app)?;
-    let lines = s
-        .preview(app.clock.now(), a.weeks.clamp(1, 104))
-        .await
-        .map_err(classify)?;
+    let lines = docket_app::schedules::preview_schedules(app, a.weeks).await?;
     match a.format {
         Format::Json => output::print_json(&lines),
         Format::Text => {

@@ -1,11 +1,11 @@
 //! Loading `config/docket.toml`: the file, then `DOCKET__…` environment overrides, then
-//! validation of every part. Any refusal is bad input (exit 2) naming the key.
+//! validation of every part. Any refusal is bad input naming the key.
 
 use std::path::{Path, PathBuf};
 
 use docket_domain::config::{ConfigError, CoreConfig, apply_env_overrides};
 
-use crate::error::CliError;
+use crate::error::AppError;
 
 /// Top-level tables the file may have. Each feature crate reads and validates its own.
 const KNOWN_TABLES: &[&str] = &[
@@ -50,10 +50,10 @@ impl AppConfig {
 /// Reads, overrides and validates the configuration at `path`.
 ///
 /// # Errors
-/// [`CliError::BadInput`] naming the file and key for anything wrong.
-pub fn load(path: &Path) -> Result<AppConfig, CliError> {
+/// [`AppError::BadInput`] naming the file and key for anything wrong.
+pub fn load(path: &Path) -> Result<AppConfig, AppError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::bad_input(format!("config {}: cannot read: {e}", path.display())))?;
+        .map_err(|e| AppError::bad_input(format!("config {}: cannot read: {e}", path.display())))?;
     load_str(path, &text, std::env::vars())
 }
 
@@ -65,10 +65,10 @@ pub fn load_str(
     path: &Path,
     text: &str,
     env: impl IntoIterator<Item = (String, String)>,
-) -> Result<AppConfig, CliError> {
-    let bad = |e: ConfigError| CliError::bad_input(format!("config {}: {e}", path.display()));
+) -> Result<AppConfig, AppError> {
+    let bad = |e: ConfigError| AppError::bad_input(format!("config {}: {e}", path.display()));
     let mut doc: toml::Table = toml::from_str(text).map_err(|e| {
-        CliError::bad_input(format!(
+        AppError::bad_input(format!(
             "config {}: {}",
             path.display(),
             e.to_string().trim_end()
@@ -95,7 +95,7 @@ pub fn load_str(
     docket_notifier::NotifierSettings::resolve(&core, &smtp, &mail, dir, &|k| {
         std::env::var(k).ok()
     })
-    .map_err(|e| CliError::bad_input(format!("config {}: {e}", path.display())))?;
+    .map_err(|e| AppError::bad_input(format!("config {}: {e}", path.display())))?;
     Ok(AppConfig {
         path: path.to_path_buf(),
         core,

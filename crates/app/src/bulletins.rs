@@ -1,0 +1,92 @@
+//! The monthly bulletin (月通报): built by anyone (leaders read it), sent by the office.
+
+use docket_bulletin::{Bulletin, Format};
+use docket_domain::period::Month;
+use sea_orm::TransactionTrait;
+
+use crate::actor::{Actor, require_office};
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+
+/// Parses a `YYYY-MM` month as typed by a person.
+///
+/// # Errors
+/// Bad input naming the text.
+pub fn parse_month(text: &str) -> AppResult<Month> {
+    Month::parse(text).map_err(|e| AppError::bad_input(format!("--month {text}: {e}")))
+}
+
+/// The bulletin of `month` as a model (for the JSON API and the demo's summary).
+///
+/// # Errors
+/// Bad input for a month that has no bulletin (January, before the first issue).
+pub async fn bulletin_model(app: &App, month: Month) -> AppResult<Bulletin> {
+    let c = &app.config;
+    Ok(docket_bulletin::build(&app.db.conn, &c.core, &c.bulletin, &app.calendar, month).await?)
+}
+
+/// Builds the bulletin of `month` in `format` and records it as built (its issue number
+/// is then fixed).
+///
+/// # Errors
+/// As [`bulletin_model`]; unexpected if rendering or the database fails.
+pub async fn build_bulletin(app: &App, month: Month, format: Format) -> AppResult<Vec<u8>> {
+    let b = bulletin_model(app, month).await?;
+    let bytes = format.render(&b)?;
+    docket_store::bulletin::record_bulletin(
+        &app.db.conn,
+        month.key(),
+        b.issue_number as i32,
+        b.cutoff,
+        &b.to_json()?,
+        docket_store::time::to_ms(app.now()),
+    )
+    .await?;
+    Ok(bytes)
+}
+
+/// How many recipients a send queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulletinQueued {
+    /// Emails newly queued.
+    pub queued: usize,
+    /// Recipients on the distribution list.
+    pub recipients: usize,
+}
+
+/// Queues the bulletin of `month` to the distribution list (the office only); `resend`
+/// queues it again to everyone.
+///
+/// # Errors
+/// Not permitted; bad input for an empty distribution list or a month without a bulletin.
+pub async fn send_bulletin(
+    app: &App,
+    actor: &Actor,
+    month: Month,
+    resend: bool,
+) -> AppResult<BulletinQueued> {
+    require_office(actor, "send the monthly bulletin")?;
+    if app.config.bulletin.recipients.is_empty() {
+        return Err(docket_bulletin::BulletinError::NoRecipients.into());
+    }
+    let b = bulletin_model(app, month).await?;
+    let rendered = docket_bulletin::render_all(&b)?;
+    let now = docket_store::time::to_ms(app.now());
+    let tx = app.db.conn.begin().await?;
+    let q = docket_bulletin::queue_bulletin(
+        &tx,
+        &app.config.core,
+        &app.config.bulletin,
+        &b,
+        &rendered,
+        resend,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(month = %month, recipients = q.recipients, queued = q.queued, "bulletin queued");
+    Ok(BulletinQueued {
+        queued: q.queued,
+        recipients: q.recipients,
+    })
+}

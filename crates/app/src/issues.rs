@@ -1,0 +1,137 @@
+//! Blocking issues (要素制约): raise, act, show, list, explain, sweep. The workflow decides
+//! routing, transitions and who may act; this layer resolves ids, checks who may see, and
+//! gives one error type.
+//!
+//! Who sees what: the office and every official without an owner unit (task forces, city
+//! leaders) see all issues; an owner unit's contact sees the issues of its own projects.
+
+use docket_store::issues::IssueFilter;
+use docket_workflow::service::{Explanation, IssueDetail, IssueSummary};
+use docket_workflow::{Action, NewIssue, Raised, SweepReport};
+use uuid::Uuid;
+
+use crate::actor::{Actor, require_office};
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+
+/// Parses an issue id as typed by a person.
+///
+/// # Errors
+/// Bad input naming the text.
+pub fn parse_issue_id(text: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(text.trim())
+        .map_err(|_| AppError::bad_input(format!("issue id {text:?}: not an issue id")))
+}
+
+/// Raises one issue as `actor` and routes it; an open duplicate returns the existing id.
+///
+/// # Errors
+/// Bad input (unknown project or category, empty or too long text), not permitted.
+pub async fn raise_issue(app: &App, actor: &Actor, item: NewIssue) -> AppResult<Raised> {
+    app.workflow
+        .raise(&app.db.conn, actor, item, app.now())
+        .await
+        .map_err(unknown_project_is_bad_input)
+}
+
+/// Takes `action` on issue `id` as `actor`; returns the issue as stored after.
+///
+/// # Errors
+/// Not found, not permitted, conflict (illegal in its state, changed meanwhile), bad input.
+pub async fn act_on_issue(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    action: Action,
+) -> AppResult<docket_store::entity::issues::Model> {
+    Ok(app
+        .workflow
+        .act(&app.db.conn, actor, id, action, app.now())
+        .await?)
+}
+
+/// One issue with its history, if `actor` may see it.
+///
+/// # Errors
+/// Not found (also when the actor may not see it, so ids are not probed).
+pub async fn show_issue(app: &App, actor: &Actor, id: Uuid) -> AppResult<IssueDetail> {
+    let d = app.workflow.show(&app.db.conn, id, app.now()).await?;
+    if !may_see(app, actor, std::slice::from_ref(&d.project)).await?[0] {
+        return Err(AppError::NotFound(format!("issue {id}: no such issue")));
+    }
+    Ok(d)
+}
+
+/// Issues matching `filter` that `actor` may see, with their flags today.
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub async fn list_issues(
+    app: &App,
+    actor: &Actor,
+    filter: &IssueFilter,
+    overdue_only: bool,
+) -> AppResult<Vec<IssueSummary>> {
+    let list = app
+        .workflow
+        .list(&app.db.conn, filter, overdue_only, app.now())
+        .await?;
+    if sees_all(actor) {
+        return Ok(list);
+    }
+    let codes: Vec<String> = list.iter().map(|i| i.project.clone()).collect();
+    let keep = may_see(app, actor, &codes).await?;
+    Ok(list
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(i, k)| k.then_some(i))
+        .collect())
+}
+
+/// Which routing rule decided issue `id`, and what today's rules would say.
+///
+/// # Errors
+/// Not found.
+pub async fn explain_route(app: &App, actor: &Actor, id: Uuid) -> AppResult<Explanation> {
+    show_issue(app, actor, id).await?;
+    Ok(app.workflow.explain(&app.db.conn, id).await?)
+}
+
+/// One sweep of the time limits now: flags, escalation rungs and their emails (the office).
+///
+/// # Errors
+/// Not permitted; unexpected if the database fails.
+pub async fn sweep_limits(app: &App, actor: &Actor) -> AppResult<SweepReport> {
+    require_office(actor, "run the escalation sweep")?;
+    Ok(app.workflow.sweep_overdue(&app.db.conn, app.now()).await?)
+}
+
+fn sees_all(actor: &Actor) -> bool {
+    actor.office || actor.unit.is_none()
+}
+
+/// For each project code, whether `actor` may see its issues.
+async fn may_see(app: &App, actor: &Actor, codes: &[String]) -> AppResult<Vec<bool>> {
+    if sees_all(actor) {
+        return Ok(vec![true; codes.len()]);
+    }
+    let projects = docket_store::issues::projects_by_code(&app.db.conn, codes).await?;
+    Ok(codes
+        .iter()
+        .map(|c| {
+            projects
+                .get(c)
+                .is_some_and(|p| actor.unit.as_deref() == Some(p.owner_unit.as_str()))
+        })
+        .collect())
+}
+
+/// A project code that names nothing is the caller's bad input when raising.
+fn unknown_project_is_bad_input(e: docket_workflow::WorkflowError) -> AppError {
+    match e {
+        docket_workflow::WorkflowError::UnknownProject(code) => {
+            AppError::bad_input(format!("--project: {code}: no project with this code"))
+        }
+        other => other.into(),
+    }
+}

@@ -1,0 +1,17 @@
+//! The schedules as people plan with them: the next firings and who they reach.
+
+use docket_scheduler::preview::PreviewLine;
+
+use crate::context::App;
+use crate::error::AppResult;
+
+/// The firings of the next `weeks` weeks (1 to 104) in office time, with their recipients.
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub async fn preview_schedules(app: &App, weeks: u32) -> AppResult<Vec<PreviewLine>> {
+    Ok(app
+        .scheduler
+        .preview(app.now(), weeks.clamp(1, 104))
+        .await?)
+}

@@ -1,0 +1,93 @@
+//! The long-running service's background work: the scheduler (cycles, reminders, sheets,
+//! the bulletin), continuous email delivery and the escalation sweep of issue time limits.
+//! Every piece resumes from the database after a restart: the ledger says what has fired,
+//! the outbox what is still to send.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use docket_domain::period::Month;
+use docket_scheduler::{BoxFuture, BulletinHook};
+use sea_orm::DatabaseTransaction;
+use tokio::sync::watch;
+
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+
+/// How often the escalation sweep runs.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(300);
+
+/// Builds and queues the month's bulletin when its schedule falls due, in the ledger's
+/// transaction.
+struct QueueBulletin {
+    app: App,
+}
+
+impl BulletinHook for QueueBulletin {
+    fn fire<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        month: Month,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(async move {
+            let c = &self.app.config;
+            let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.app.calendar, month)
+                .await
+                .map_err(|e| e.to_string())?;
+            let rendered = docket_bulletin::render_all(&b).map_err(|e| e.to_string())?;
+            let q = docket_bulletin::queue_bulletin(
+                txn,
+                &c.core,
+                &c.bulletin,
+                &b,
+                &rendered,
+                false,
+                docket_store::time::to_ms(now),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok(format!("bulletin {month} queued: {q:?}"))
+        })
+    }
+}
+
+/// Runs the scheduler, delivery and the sweep until `stop` turns true, then lets the work
+/// under way finish.
+///
+/// # Errors
+/// Bad input for a bad mail configuration; unexpected if the scheduler or delivery fails.
+pub async fn run_background(app: &App, stop: watch::Receiver<bool>) -> AppResult {
+    let dispatcher = app.dispatcher()?;
+    let scheduler = app
+        .new_scheduler(None)?
+        .with_bulletin_hook(Arc::new(QueueBulletin { app: app.clone() }));
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|v| *v).await;
+    };
+    let sweeper = {
+        let app = app.clone();
+        let mut rx = stop.clone();
+        async move {
+            loop {
+                match app.workflow.sweep_overdue(&app.db.conn, app.now()).await {
+                    Ok(r) => tracing::debug!(?r, "issue sweep"),
+                    Err(e) => tracing::warn!(error = %e, "issue sweep failed; retrying later"),
+                }
+                tokio::select! {
+                    _ = rx.wait_for(|v| *v) => break,
+                    _ = tokio::time::sleep(SWEEP_EVERY) => {}
+                }
+            }
+        }
+    };
+    let (sched, mail, ()) = tokio::join!(
+        scheduler.run_until(app.clock.clone(), stopped(stop.clone())),
+        dispatcher.run_until(stopped(stop.clone())),
+        sweeper,
+    );
+    sched?;
+    mail.map_err(|e| AppError::unexpected("email delivery stopped", e.to_string()))?;
+    Ok(())
+}
