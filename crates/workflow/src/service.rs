@@ -11,7 +11,7 @@ use docket_store::entity::{issue_events, issues};
 use docket_store::issues::{self as repo, IssueFilter, OpenKey, ProjectRef};
 use docket_store::outbox::{self, NewMessage};
 use docket_store::time::{from_ms, to_ms};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 use serde::Serialize;
 use uuid::Uuid;
 
