@@ -144,15 +144,14 @@ impl From<sea_orm::DbErr> for AppError {
 
 impl From<WorkflowError> for AppError {
     fn from(e: WorkflowError) -> Self {
-        match e {
-            WorkflowError::Forbidden { .. } => AppError::NotPermitted(e.to_string()),
-            WorkflowError::UnknownIssue(_) => AppError::NotFound(e.to_string()),
-            WorkflowError::IllegalTransition { .. } | WorkflowError::Conflict(_) => {
-                AppError::Conflict(e.to_string())
-            }
-            WorkflowError::Store(s) => AppError::from(s),
-            other if other.is_bad_input() => AppError::bad_input(other),
-            other => AppError::unexpected("the workflow failed", other),
+        use docket_workflow::ErrorKind as W;
+        match (e.kind(), e) {
+            (_, WorkflowError::Store(s)) => AppError::from(s),
+            (W::BadInput, e) => AppError::bad_input(e),
+            (W::NotPermitted, e) => AppError::NotPermitted(e.to_string()),
+            (W::NotFound, e) => AppError::NotFound(e.to_string()),
+            (W::Conflict, e) => AppError::Conflict(e.to_string()),
+            (W::Unexpected, e) => AppError::unexpected("the workflow failed", e),
         }
     }
 }

@@ -44,3 +44,15 @@ impl IssueState {
         !matches!(self, IssueState::Closed | IssueState::Withdrawn)
     }
 }
+
+coded_enum!(
+    /// How heavily an issue weighs on its project; stored as its code.
+    Severity, "severity" {
+        /// 一般: the default.
+        Normal = "normal" / "一般",
+        /// 较大
+        Major = "major" / "较大",
+        /// 重大
+        Critical = "critical" / "重大",
+    }
+);

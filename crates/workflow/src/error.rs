@@ -40,9 +40,34 @@ pub enum WorkflowError {
     /// Someone changed the issue meanwhile, or an open duplicate blocks a reopen.
     #[error("{0}")]
     Conflict(String),
+    /// A stored value does not read back as a domain value (a code no longer known, event
+    /// data that is not JSON): the database was edited by hand or by a newer version.
+    #[error("corrupt stored {field}: {value:?}")]
+    Corrupt {
+        /// The column, e.g. `issues.category`.
+        field: &'static str,
+        /// The value found (and, for JSON, why it does not parse).
+        value: String,
+    },
     /// The database failed.
     #[error(transparent)]
     Store(#[from] docket_store::StoreError),
+}
+
+/// What kind of failure a [`WorkflowError`] is, for a caller choosing an exit code or an
+/// HTTP status without matching every variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input is wrong (a field, a category, a note): fix it and try again.
+    BadInput,
+    /// The acting identity may not do this.
+    NotPermitted,
+    /// The issue or project named does not exist.
+    NotFound,
+    /// The issue's state refuses the action, or it changed meanwhile.
+    Conflict,
+    /// The database failed or holds a value that does not read back.
+    Unexpected,
 }
 
 impl From<sea_orm::DbErr> for WorkflowError {
@@ -52,9 +77,39 @@ impl From<sea_orm::DbErr> for WorkflowError {
 }
 
 impl WorkflowError {
-    /// Whether the caller's input is at fault (exit code 2): everything but a database failure.
+    /// The kind of failure. An unknown project is [`ErrorKind::NotFound`] even when it was
+    /// named in a raise; a CLI may treat that as bad input.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            WorkflowError::Invalid { .. } => ErrorKind::BadInput,
+            WorkflowError::Forbidden { .. } => ErrorKind::NotPermitted,
+            WorkflowError::UnknownProject(_) | WorkflowError::UnknownIssue(_) => {
+                ErrorKind::NotFound
+            }
+            WorkflowError::IllegalTransition { .. } | WorkflowError::Conflict(_) => {
+                ErrorKind::Conflict
+            }
+            WorkflowError::Corrupt { .. } | WorkflowError::Store(_) => ErrorKind::Unexpected,
+        }
+    }
+
+    /// Whether the caller is at fault (exit code 2): every kind but
+    /// [`ErrorKind::Unexpected`] (a database failure or a corrupt stored value).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, WorkflowError::Store(_))
+        self.kind() != ErrorKind::Unexpected
+    }
+
+    /// Whether a unique index refused a write (a concurrent writer won a race).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, WorkflowError::Store(e) if e.is_unique_violation())
+    }
+
+    /// A [`WorkflowError::Corrupt`] for the stored `value` of `field`.
+    pub fn corrupt(field: &'static str, value: impl Into<String>) -> Self {
+        WorkflowError::Corrupt {
+            field,
+            value: value.into(),
+        }
     }
 
     /// An [`WorkflowError::Invalid`].

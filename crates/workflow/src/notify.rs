@@ -55,6 +55,13 @@ pub fn assignees(settings: &Settings, task_force: Option<&str>) -> Vec<Recipient
     }
 }
 
+/// Who `to` names, for an event's record: official ids, `office` for the office's mailbox.
+pub fn notified(to: &[Recipient]) -> Vec<String> {
+    to.iter()
+        .map(|r| r.official.clone().unwrap_or_else(|| "office".into()))
+        .collect()
+}
+
 /// The recipients of escalation rung `rung` (1 handler, 2 group leader, 3 office head).
 pub fn rung_recipients(settings: &Settings, issue: &issues::Model, rung: i32) -> Vec<Recipient> {
     let tf = issue

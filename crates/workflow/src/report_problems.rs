@@ -5,7 +5,7 @@
 use docket_domain::issue::IssueCategory;
 use uuid::Uuid;
 
-use crate::service::NewIssue;
+use crate::raise::NewIssue;
 
 /// The issues to raise for `problems` of `project`'s report `report_id`.
 pub fn issues_from_report(project: &str, report_id: Uuid, problems: &str) -> Vec<NewIssue> {

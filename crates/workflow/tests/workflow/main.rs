@@ -1,6 +1,7 @@
 //! The workflow on both backends: routing and assignment emails, the lifecycle (with a
 //! property test over random actions and actors), permissions, time limits over the
-//! working-day calendar and the escalation ladder, and refusal of bad input.
+//! working-day calendar and the escalation ladder, refusal of bad input, and stored values
+//! (corrupt codes, unique-index races).
 
 mod common;
 mod input;
@@ -8,3 +9,4 @@ mod lifecycle;
 mod limits;
 mod permissions;
 mod routing;
+mod stored;
