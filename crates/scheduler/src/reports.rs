@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use docket_domain::Amount;
 use docket_domain::period::IsoWeek;
 use docket_store::cycles::{self, NewReport, Submitted};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 
 use crate::error::SchedulerError;
 

@@ -287,3 +287,58 @@ pub fn render_xlsx(core: &CoreConfig, s: &SheetData) -> Result<Vec<u8>, String> 
     }
     wb.save_to_buffer().map_err(e)
 }
+
+/// The `dispatch_sheet` template's context (see the notifier's crate docs): `week`, `total`,
+/// `reported`, `late`, `missing` `[{code, name, owner_unit}]`, `investment_week_wan`,
+/// `new_issues`/`resolved_issues`/`overdue_issues` `[{title, project, category_label,
+/// task_force, due}]`, `late_earlier` `[{code, name, week}]` and the one-line `summary`.
+pub fn context(core: &CoreConfig, s: &SheetData) -> serde_json::Value {
+    let c = counts(s);
+    let zh = core.office.language == docket_domain::config::Language::Zh;
+    let missing: Vec<serde_json::Value> = s
+        .rows
+        .iter()
+        .filter(|r| matches!(r.status.as_str(), "missing" | "due"))
+        .map(|r| serde_json::json!({"code": r.code, "name": r.name, "owner_unit": r.owner_unit}))
+        .collect();
+    let issues = |list: &[IssueLine]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|i| {
+                let label = match docket_domain::issue::IssueCategory::parse(&i.category) {
+                    Ok(cat) if zh => cat.label_zh().to_string(),
+                    _ => i.category.clone(),
+                };
+                let tf = i.task_force.as_deref().map(|t| {
+                    core.task_force(t)
+                        .map(|f| f.name.clone())
+                        .unwrap_or_else(|| t.to_string())
+                });
+                serde_json::json!({
+                    "title": i.title,
+                    "project": i.project,
+                    "category_label": label,
+                    "task_force": tf,
+                    "due": i.due.map(|d| d.to_string()),
+                })
+            })
+            .collect()
+    };
+    let late_earlier: Vec<serde_json::Value> = s
+        .late_earlier
+        .iter()
+        .map(|l| serde_json::json!({"code": l.code, "name": l.name, "week": l.week}))
+        .collect();
+    serde_json::json!({
+        "week": s.week,
+        "total": c.projects,
+        "reported": c.submitted + c.late,
+        "late": c.late,
+        "missing": missing,
+        "investment_week_wan": Amount::from_yuan(c.week_amount_yuan).wan_f64(),
+        "new_issues": issues(&s.new_issues),
+        "resolved_issues": issues(&s.resolved_issues),
+        "overdue_issues": issues(&s.overdue_issues),
+        "late_earlier": late_earlier,
+        "summary": summary_line(s),
+    })
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use docket_domain::period::Month;
-use docket_scheduler::{BoxFuture, BulletinHook};
+use docket_scheduler::{BoxFuture, BulletinHook, Recipient};
 use sea_orm::DatabaseTransaction;
 use tokio::sync::watch;
 
@@ -25,8 +25,8 @@ pub struct RunArgs {
 
 /// Builds and queues the monthly bulletin when the scheduler says it is due, in the
 /// scheduler's transaction (so it commits with the ledger row: exactly once).
-struct QueueBulletin {
-    app: App,
+pub(crate) struct QueueBulletin {
+    pub(crate) app: App,
 }
 
 impl BulletinHook for QueueBulletin {
@@ -55,6 +55,27 @@ impl BulletinHook for QueueBulletin {
             .map_err(|e| e.to_string())?;
             Ok(format!("bulletin {month} queued: {q:?}"))
         })
+    }
+
+    /// `[bulletin] recipients`, resolved as `queue_bulletin` resolves them (each official
+    /// once; unknown ids are refused at config load).
+    fn recipients(&self) -> Vec<Recipient> {
+        let c = &self.app.config;
+        let mut out: Vec<Recipient> = Vec::new();
+        for o in c
+            .bulletin
+            .recipients
+            .iter()
+            .filter_map(|id| c.core.official(id))
+        {
+            if !out
+                .iter()
+                .any(|r| r.official.as_deref() == Some(o.id.as_str()))
+            {
+                out.push(Recipient::new(&o.email, &o.name, Some(&o.id)));
+            }
+        }
+        out
     }
 }
 

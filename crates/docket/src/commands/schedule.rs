@@ -39,7 +39,9 @@ pub struct PreviewArgs {
 /// Runs a schedule command.
 pub async fn run(app: &App, cmd: ScheduleCmd) -> CliResult {
     let ScheduleCmd::Preview(a) = cmd;
-    let s = scheduler(app)?;
+    let s = scheduler(app)?.with_bulletin_hook(std::sync::Arc::new(super::run::QueueBulletin {
+        app: app.clone(),
+    }));
     let lines = s
         .preview(app.clock.now(), a.weeks.clamp(1, 104))
         .await
@@ -50,12 +52,17 @@ pub async fn run(app: &App, cmd: ScheduleCmd) -> CliResult {
             let mut o = String::new();
             for l in &lines {
                 o.push_str(&format!(
-                    "{:<24} {:<15} {:<14} {:>4} 人  {}{}\n",
+                    "{:<24} {:<15} {:<14} {:>4} 人  {}{}{}\n",
                     l.local,
                     l.schedule,
                     l.period,
                     l.recipients,
-                    l.reason.as_deref().unwrap_or(""),
+                    l.names.join("、"),
+                    match l.reason.as_deref() {
+                        Some(r) if !l.names.is_empty() => format!("  {r}"),
+                        Some(r) => r.to_string(),
+                        None => String::new(),
+                    },
                     if l.provisional {
                         " (暂定 provisional)"
                     } else {
