@@ -313,5 +313,5 @@ fn midnight(tz: chrono_tz::Tz, date: chrono::NaiveDate) -> DateTime<Utc> {
 /// # Errors
 /// Bad input listing every bad row.
 pub fn read_batch(path: &std::path::Path, week: Option<IsoWeek>) -> CliResult<Vec<ReportInput>> {
-    docket_scheduler::reports::read_batch(path, week).map_err(classify)
+    docket_library::reports::read_batch(path, week).map_err(super::import::classify)
 }
