@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use docket_domain::config::CoreConfig;
+use docket_domain::cycle::CycleState;
 use docket_domain::period::IsoWeek;
 use docket_store::cycles::{self, PendingSlot};
 use docket_store::outbox::{Delivery, NewMessage, enqueue};
@@ -97,7 +98,7 @@ impl Scheduler {
         let Some(c) = cycles::cycle(txn, &week.to_string()).await? else {
             return Ok("no cycle".into());
         };
-        if c.state != "open" {
+        if c.state != CycleState::Open {
             return Ok("cycle closed: nothing to remind".into());
         }
         let pending = cycles::pending_slots(txn, c.id).await?;
