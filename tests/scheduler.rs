@@ -131,7 +131,10 @@ async fn cycle_open_show_report(t: &TestDb) {
     );
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("reports.csv:3: week_amount_wan: x:"), "{err}");
+    assert!(
+        err.contains("reports.csv:3: 本周完成投资（万元）: x:"),
+        "{err}"
+    );
     std::fs::write(
         &csv,
         format!("code,week,week_amount_wan,progress,no_change\n{second},2024-W37,10,土方,false\n"),

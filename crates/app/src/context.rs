@@ -88,12 +88,7 @@ impl App {
             Settings::new(config.core.clone(), config.workflow.clone()),
             calendar.clone(),
         );
-        let scheduler = Scheduler::new(
-            db.clone(),
-            config.core.clone(),
-            config.schedules.clone(),
-            calendar.clone(),
-        )?;
+        let scheduler = scheduler(&config, &db, &calendar)?;
         Ok(App {
             config,
             db,
@@ -131,12 +126,7 @@ impl App {
     /// # Errors
     /// Bad input for a bad `[schedules]` table.
     pub fn new_scheduler(&self, holder: Option<&str>) -> AppResult<Scheduler> {
-        let s = Scheduler::new(
-            self.db.clone(),
-            self.config.core.clone(),
-            self.config.schedules.clone(),
-            (*self.calendar).clone(),
-        )?;
+        let s = scheduler(&self.config, &self.db, &self.calendar)?;
         Ok(match holder {
             Some(h) => s.with_holder(h),
             None => s,
@@ -211,6 +201,20 @@ impl App {
     pub async fn sync_reference(&self) -> AppResult {
         sync_reference(&self.db, &self.config, self.now()).await
     }
+}
+
+/// A scheduler over `config` whose bulletin schedule builds and queues the bulletin.
+fn scheduler(config: &Arc<AppConfig>, db: &Db, calendar: &WorkCalendar) -> AppResult<Scheduler> {
+    Ok(Scheduler::new(
+        db.clone(),
+        config.core.clone(),
+        config.schedules.clone(),
+        calendar.clone(),
+    )?
+    .with_bulletin_hook(Arc::new(crate::service::QueueBulletin {
+        config: config.clone(),
+        calendar: Arc::new(calendar.clone()),
+    })))
 }
 
 /// Mirrors officials and task forces into `db` (also before an [`App`] exists, for `migrate`).

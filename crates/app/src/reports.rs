@@ -144,5 +144,5 @@ pub fn read_report_file(
     path: &std::path::Path,
     default_week: Option<docket_domain::period::IsoWeek>,
 ) -> AppResult<Vec<ReportInput>> {
-    Ok(docket_scheduler::reports::read_batch(path, default_week)?)
+    Ok(docket_library::reports::read_batch(path, default_week)?)
 }

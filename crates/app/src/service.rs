@@ -7,11 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use docket_domain::calendar::WorkCalendar;
 use docket_domain::period::Month;
-use docket_scheduler::{BoxFuture, BulletinHook};
+use docket_scheduler::{BoxFuture, BulletinHook, Recipient};
 use sea_orm::DatabaseTransaction;
 use tokio::sync::watch;
 
+use crate::config::AppConfig;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 
@@ -19,9 +21,10 @@ use crate::error::{AppError, AppResult};
 pub const SWEEP_EVERY: Duration = Duration::from_secs(300);
 
 /// Builds and queues the month's bulletin when its schedule falls due, in the ledger's
-/// transaction.
-struct QueueBulletin {
-    app: App,
+/// transaction (so it commits with the ledger row: exactly once).
+pub(crate) struct QueueBulletin {
+    pub(crate) config: Arc<AppConfig>,
+    pub(crate) calendar: Arc<WorkCalendar>,
 }
 
 impl BulletinHook for QueueBulletin {
@@ -32,8 +35,8 @@ impl BulletinHook for QueueBulletin {
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<String, String>> {
         Box::pin(async move {
-            let c = &self.app.config;
-            let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.app.calendar, month)
+            let c = &self.config;
+            let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.calendar, month)
                 .await
                 .map_err(|e| e.to_string())?;
             let rendered = docket_bulletin::render_all(&b).map_err(|e| e.to_string())?;
@@ -51,6 +54,27 @@ impl BulletinHook for QueueBulletin {
             Ok(format!("bulletin {month} queued: {q:?}"))
         })
     }
+
+    /// `[bulletin] recipients`, resolved as `queue_bulletin` resolves them (each official
+    /// once; unknown ids are refused at config load).
+    fn recipients(&self) -> Vec<Recipient> {
+        let c = &self.config;
+        let mut out: Vec<Recipient> = Vec::new();
+        for o in c
+            .bulletin
+            .recipients
+            .iter()
+            .filter_map(|id| c.core.official(id))
+        {
+            if !out
+                .iter()
+                .any(|r| r.official.as_deref() == Some(o.id.as_str()))
+            {
+                out.push(Recipient::new(&o.email, &o.name, Some(&o.id)));
+            }
+        }
+        out
+    }
 }
 
 /// Runs the scheduler, delivery and the sweep until `stop` turns true, then lets the work
@@ -60,9 +84,7 @@ impl BulletinHook for QueueBulletin {
 /// Bad input for a bad mail configuration; unexpected if the scheduler or delivery fails.
 pub async fn run_background(app: &App, stop: watch::Receiver<bool>) -> AppResult {
     let dispatcher = app.dispatcher()?;
-    let scheduler = app
-        .new_scheduler(None)?
-        .with_bulletin_hook(Arc::new(QueueBulletin { app: app.clone() }));
+    let scheduler = app.new_scheduler(None)?;
     let stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|v| *v).await;
     };

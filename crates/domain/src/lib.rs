@@ -1,7 +1,7 @@
 //! Domain types of Docket: the vocabulary of the key-project mechanism "周调度、月通报".
 //!
 //! This crate owns validated value types (amounts in 万元, project levels, stages and
-//! categories, issue categories and states, ISO weeks and months), the working-day calendar,
+//! categories, issue categories and states, cycle states and report slots, ISO weeks and months), the working-day calendar,
 //! the office configuration with its validation, the injectable clock and the bulletin
 //! formulas. It performs no I/O beyond parsing text it is handed, and imports no other
 //! Docket crate.
@@ -10,6 +10,7 @@ pub mod amount;
 pub mod calendar;
 pub mod clock;
 pub mod config;
+pub mod cycle;
 pub mod error;
 pub mod issue;
 pub mod period;

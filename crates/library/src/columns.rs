@@ -97,6 +97,20 @@ pub const INDICATORS: &[Column] = &[
     col("prior_ytd_wan", "上年同期累计（万元）", false),
 ];
 
+/// Weekly report (周报) batch file columns.
+pub const REPORTS: &[Column] = &[
+    col("code", "项目编号", true),
+    col("week", "周次", false),
+    col("week_amount_wan", "本周完成投资（万元）", false),
+    col("ytd_completed_wan", "累计完成投资（万元）", false),
+    col("progress", "形象进度", false),
+    col("milestones", "完成节点", false),
+    col("problems", "存在问题", false),
+    col("next_week_plan", "下周计划", false),
+    col("contact", "联系人", false),
+    col("no_change", "本期无变化", false),
+];
+
 /// Normalises a header for matching: trimmed, lower-case, full-width brackets and blanks
 /// folded, so `总投资(万元)` matches `总投资（万元）`.
 fn normalise(h: &str) -> String {

@@ -1,4 +1,4 @@
-//! The project library's files: reading the contract's CSV (UTF-8 with or without BOM, or
+//! The project library's files, and the weekly-report batch files ([`reports`]): reading the contract's CSV (UTF-8 with or without BOM, or
 //! GB18030) and XLSX (first sheet) files with English or Chinese headers, validating every
 //! row into domain records, and loading them all-or-nothing.
 //!
@@ -9,6 +9,7 @@ pub mod columns;
 pub mod error;
 pub mod files;
 pub mod load;
+pub mod reports;
 pub mod rows;
 
 pub use error::{ImportError, RowError};

@@ -15,16 +15,16 @@ use crate::columns::{self, HeaderMap};
 use crate::{RowError, Table};
 
 /// Reads the cells of one row, recording each bad one.
-struct Row<'a> {
-    file: &'a str,
-    row: usize,
-    cells: &'a [String],
-    map: &'a HeaderMap,
-    errors: &'a mut Vec<RowError>,
+pub(crate) struct Row<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) row: usize,
+    pub(crate) cells: &'a [String],
+    pub(crate) map: &'a HeaderMap,
+    pub(crate) errors: &'a mut Vec<RowError>,
 }
 
 impl Row<'_> {
-    fn bad(&mut self, key: &'static str, reason: impl Into<String>) {
+    pub(crate) fn bad(&mut self, key: &'static str, reason: impl Into<String>) {
         let (value, header) = self.map.get(self.cells, key);
         self.errors.push(RowError {
             file: self.file.into(),
@@ -36,13 +36,13 @@ impl Row<'_> {
     }
 
     /// The trimmed cell, `None` if empty.
-    fn opt(&self, key: &'static str) -> Option<String> {
+    pub(crate) fn opt(&self, key: &'static str) -> Option<String> {
         let (v, _) = self.map.get(self.cells, key);
         let v = v.trim();
         (!v.is_empty()).then(|| v.to_string())
     }
 
-    fn req(&mut self, key: &'static str) -> Option<String> {
+    pub(crate) fn req(&mut self, key: &'static str) -> Option<String> {
         let v = self.opt(key);
         if v.is_none() {
             self.bad(key, "required");
@@ -50,7 +50,7 @@ impl Row<'_> {
         v
     }
 
-    fn parse_req<T>(
+    pub(crate) fn parse_req<T>(
         &mut self,
         key: &'static str,
         f: impl Fn(&str) -> Result<T, DomainError>,
@@ -59,7 +59,7 @@ impl Row<'_> {
         self.check(key, f(&v))
     }
 
-    fn parse_opt<T>(
+    pub(crate) fn parse_opt<T>(
         &mut self,
         key: &'static str,
         f: impl Fn(&str) -> Result<T, DomainError>,
@@ -70,7 +70,7 @@ impl Row<'_> {
         }
     }
 
-    fn check<T>(&mut self, key: &'static str, r: Result<T, DomainError>) -> Option<T> {
+    pub(crate) fn check<T>(&mut self, key: &'static str, r: Result<T, DomainError>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {

@@ -6,53 +6,23 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::clock::Clock;
-use docket_domain::config::{CoreConfig, Language};
+use docket_domain::config::CoreConfig;
 use docket_domain::period::{IsoWeek, Month};
-use docket_store::cycles::{self, Cycle, NewCycle, OpenOutcome, SheetData};
-use docket_store::outbox::{Delivery, NewAttachment, NewMessage, enqueue};
 use docket_store::scheduling::{self, FiringRow};
 use docket_store::time::{from_ms, to_ms};
 use docket_store::{Backend, Db};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
-use crate::config::{Misfire, ReminderTarget, SchedulesConfig};
+use crate::config::{Misfire, SchedulesConfig};
 use crate::error::SchedulerError;
+pub use crate::hooks::{BoxFuture, BulletinHook, JobHook};
+use crate::jobs::Recipient;
 use crate::plan::Plan;
-use crate::sheet;
-
-/// A boxed future, for hooks.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Builds and queues the monthly bulletin when it falls due. The bulletin crate implements
-/// it and the binary wires it; the work must be done in `txn` (it commits with the ledger).
-pub trait BulletinHook: Send + Sync {
-    /// Builds and queues the bulletin for `month` (the month reported); returns a short
-    /// outcome for the ledger, or a message if it failed (the firing then retries next tick).
-    fn fire<'a>(
-        &'a self,
-        txn: &'a DatabaseTransaction,
-        month: Month,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<String, String>>;
-}
-
-/// A custom cron job's work (e.g. the notifier's digests), done in `txn`.
-pub trait JobHook: Send + Sync {
-    /// Does the job for `period` (its local wall-clock time); returns an outcome or a message.
-    fn fire<'a>(
-        &'a self,
-        txn: &'a DatabaseTransaction,
-        job: &'a str,
-        period: &'a str,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<String, String>>;
-}
 
 /// The name of the scheduler's lease.
 pub const LEASE: &str = "scheduler";
@@ -176,6 +146,14 @@ impl Scheduler {
     /// recomputed from then on.
     pub fn set_calendar(&self, calendar: WorkCalendar) {
         *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(calendar);
+    }
+
+    /// Who the wired bulletin hook sends to (empty without a hook).
+    pub fn bulletin_recipients(&self) -> Vec<Recipient> {
+        self.bulletin
+            .as_ref()
+            .map(|h| h.recipients())
+            .unwrap_or_default()
     }
 
     /// The calendar in use.
@@ -625,368 +603,12 @@ impl Scheduler {
             },
         }
     }
-
-    /// Opens `week`'s cycle in `txn` (idempotent); `None` if the week has no working day.
-    async fn open_in(
-        &self,
-        txn: &DatabaseTransaction,
-        cal: &WorkCalendar,
-        week: IsoWeek,
-        now: DateTime<Utc>,
-    ) -> Result<Option<OpenOutcome>, SchedulerError> {
-        let Some(t) = self.plan.cycle_times(cal, week) else {
-            return Ok(None);
-        };
-        let c = NewCycle {
-            week: week.to_string(),
-            opened_at: to_ms(t.open),
-            deadline_at: to_ms(t.deadline),
-            deadline_provisional: t.provisional,
-            closes_at: to_ms(t.close),
-        };
-        Ok(Some(cycles::open_cycle(txn, &c, to_ms(now)).await?))
-    }
-
-    /// Opens the cycle of `week` now, as `docket cycle open` does: idempotent, recorded in the
-    /// ledger so the scheduler does not open it again.
-    ///
-    /// # Errors
-    /// [`SchedulerError::BadInput`] if the week has no working day;
-    /// [`SchedulerError::Store`] if the database fails.
-    pub async fn open_week(
-        &self,
-        week: IsoWeek,
-        now: DateTime<Utc>,
-    ) -> Result<OpenOutcome, SchedulerError> {
-        let cal = self.calendar();
-        let txn = self.db.conn.begin().await?;
-        let Some(r) = self.open_in(&txn, &cal, week, now).await? else {
-            return Err(SchedulerError::BadInput(format!(
-                "{week} has no working day: no cycle opens that week"
-            )));
-        };
-        let due = self
-            .plan
-            .cycle_times(&cal, week)
-            .map(|t| t.open)
-            .unwrap_or(now);
-        scheduling::record_firings(
-            &txn,
-            &[FiringRow {
-                schedule: "open".into(),
-                period: week.to_string(),
-                due_at: to_ms(due),
-                fired_at: to_ms(now),
-                owner: "cli".into(),
-                outcome: format!("opened {} slots (docket cycle open)", r.slots_added),
-            }],
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(r)
-    }
-
-    /// Closes `week`'s cycle now and queues its sheet, as `docket cycle close` does
-    /// (idempotent; recorded in the ledger).
-    ///
-    /// # Errors
-    /// [`SchedulerError::BadInput`] if the week has no cycle; [`SchedulerError::Store`].
-    pub async fn close_week(
-        &self,
-        week: IsoWeek,
-        now: DateTime<Utc>,
-    ) -> Result<String, SchedulerError> {
-        let txn = self.db.conn.begin().await?;
-        if cycles::cycle(&txn, &week.to_string()).await?.is_none() {
-            return Err(SchedulerError::BadInput(format!(
-                "{week}: no cycle was opened for this week"
-            )));
-        }
-        let outcome = self.close_in(&txn, week, now).await?;
-        scheduling::record_firings(
-            &txn,
-            &[FiringRow {
-                schedule: "close".into(),
-                period: week.to_string(),
-                due_at: to_ms(now),
-                fired_at: to_ms(now),
-                owner: "cli".into(),
-                outcome: outcome.clone(),
-            }],
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(outcome)
-    }
-
-    async fn remind_in(
-        &self,
-        txn: &DatabaseTransaction,
-        week: IsoWeek,
-        rung: usize,
-        now: DateTime<Utc>,
-    ) -> Result<String, SchedulerError> {
-        let Some(c) = cycles::cycle(txn, &week.to_string()).await? else {
-            return Ok("no cycle".into());
-        };
-        if c.state != "open" {
-            return Ok("cycle closed: nothing to remind".into());
-        }
-        let pending = cycles::pending_slots(txn, c.id).await?;
-        if pending.is_empty() {
-            return Ok("every project reported".into());
-        }
-        let target = self
-            .plan
-            .config
-            .reminders
-            .get(rung)
-            .map(|r| r.to)
-            .unwrap_or(ReminderTarget::Owner);
-        // recipient email → (name, official id, projects)
-        let mut to: BTreeMap<String, (String, Option<String>, Vec<String>)> = BTreeMap::new();
-        let mut add = |email: &str, name: &str, official: Option<&str>, line: String| {
-            let e = to
-                .entry(email.to_string())
-                .or_insert_with(|| (name.to_string(), official.map(str::to_string), Vec::new()));
-            if !e.2.contains(&line) {
-                e.2.push(line);
-            }
-        };
-        for p in &pending {
-            let line = format!("{} {}（{}）", p.code, p.name, p.owner_unit);
-            match target {
-                ReminderTarget::Owner => {
-                    if let Some(e) = p.contact_email.as_deref().filter(|e| !e.is_empty()) {
-                        add(e, &p.owner_unit, None, line.clone());
-                    }
-                    for o in self
-                        .core
-                        .officials
-                        .iter()
-                        .filter(|o| o.unit.as_deref() == Some(p.owner_unit.as_str()))
-                    {
-                        add(&o.email, &o.name, Some(&o.id), line.clone());
-                    }
-                }
-                ReminderTarget::Responsible => {
-                    if let Some(o) = p
-                        .responsible_official
-                        .as_deref()
-                        .and_then(|id| self.core.official(id))
-                    {
-                        add(&o.email, &o.name, Some(&o.id), line.clone());
-                    }
-                    add(&self.core.office.email, &self.core.office.name, None, line);
-                }
-            }
-        }
-        let deadline = from_ms(c.deadline_at)
-            .with_timezone(&self.plan.tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
-        let zh = self.core.office.language == Language::Zh;
-        let msgs: Vec<NewMessage> = to
-            .iter()
-            .map(|(email, (name, official, lines))| {
-                let subject = if zh {
-                    format!("【催报】{week} 周调度报送提醒（{} 个项目未报送）", lines.len())
-                } else {
-                    format!("Reminder: {week} weekly report ({} projects not reported)", lines.len())
-                };
-                let text = if zh {
-                    format!(
-                        "{name}：\n\n以下项目尚未报送 {week} 周调度表，报送截止时间 {deadline}{}：\n{}\n\n{}",
-                        if c.deadline_provisional { "（暂定）" } else { "" },
-                        lines.join("\n"),
-                        self.core.office.name
-                    )
-                } else {
-                    format!(
-                        "{name},\n\nThese projects have not reported for {week}; the deadline is {deadline}{}:\n{}\n\n{}",
-                        if c.deadline_provisional { " (provisional)" } else { "" },
-                        lines.join("\n"),
-                        self.core.office.name
-                    )
-                };
-                NewMessage {
-                    dedupe_key: format!("reminder:{week}:r{}:{email}", rung + 1),
-                    kind: "reminder".into(),
-                    to_email: email.clone(),
-                    to_name: name.clone(),
-                    official: official.clone(),
-                    context: serde_json::json!({"week": week.to_string(), "rung": rung + 1, "deadline": deadline, "projects": lines}),
-                    subject: Some(subject),
-                    text_body: Some(text),
-                    html_body: None,
-                    delivery: Delivery::Immediate,
-                    period: Some(week.to_string()),
-                    attachments: Vec::new(),
-                }
-            })
-            .collect();
-        let n = enqueue(txn, &msgs, to_ms(now)).await?;
-        Ok(format!(
-            "rung {}: {} pending projects, {n} reminders queued",
-            rung + 1,
-            pending.len()
-        ))
-    }
-
-    /// The window a sheet covers: from the previous cycle's close (or the week's Monday) to
-    /// `until`.
-    async fn sheet_in<C: sea_orm::ConnectionTrait>(
-        &self,
-        conn: &C,
-        week: IsoWeek,
-        until: DateTime<Utc>,
-    ) -> Result<Option<SheetData>, SchedulerError> {
-        let tz = self.plan.tz;
-        let monday = crate::plan::local_to_utc(tz, week.monday().and_time(NaiveTime::MIN));
-        let prev = IsoWeek::containing(week.monday() - Duration::days(7));
-        let from = match cycles::cycle(conn, &prev.to_string()).await? {
-            Some(Cycle {
-                closed_at: Some(c), ..
-            }) => from_ms(c),
-            _ => monday,
-        };
-        let today = until.with_timezone(&tz).date_naive();
-        Ok(cycles::sheet_data(
-            conn,
-            &week.to_string(),
-            to_ms(from),
-            to_ms(until) + 1,
-            today,
-        )
-        .await?)
-    }
-
-    /// The dispatch sheet of `week` as of `now` (closed cycles up to their close).
-    ///
-    /// # Errors
-    /// [`SchedulerError::Store`] if the database fails.
-    pub async fn sheet(
-        &self,
-        week: IsoWeek,
-        now: DateTime<Utc>,
-    ) -> Result<Option<SheetData>, SchedulerError> {
-        let until = match cycles::cycle(&self.db.conn, &week.to_string()).await? {
-            Some(Cycle {
-                closed_at: Some(c), ..
-            }) => from_ms(c),
-            Some(_) => now,
-            None => return Ok(None),
-        };
-        self.sheet_in(&self.db.conn, week, until).await
-    }
-
-    /// The sheet's recipients: the office and each task force's leader and deputies.
-    pub fn sheet_recipients(&self) -> Vec<(String, String, Option<String>)> {
-        let mut out: Vec<(String, String, Option<String>)> = vec![(
-            self.core.office.email.clone(),
-            self.core.office.name.clone(),
-            None,
-        )];
-        for tf in &self.core.task_forces {
-            for id in std::iter::once(&tf.lead).chain(tf.deputies.iter()) {
-                if let Some(o) = self.core.official(id)
-                    && !out.iter().any(|(e, _, _)| *e == o.email)
-                {
-                    out.push((o.email.clone(), o.name.clone(), Some(o.id.clone())));
-                }
-            }
-        }
-        out
-    }
-
-    async fn close_in(
-        &self,
-        txn: &DatabaseTransaction,
-        week: IsoWeek,
-        now: DateTime<Utc>,
-    ) -> Result<String, SchedulerError> {
-        let Some(c) = cycles::cycle(txn, &week.to_string()).await? else {
-            return Ok("no cycle".into());
-        };
-        if !cycles::close_cycle(txn, c.id, to_ms(now)).await? {
-            return Ok("already closed".into());
-        }
-        let Some(data) = self.sheet_in(txn, week, now).await? else {
-            return Ok("no cycle".into());
-        };
-        let text = sheet::render_text(&self.core, &data);
-        let html = sheet::render_html(&self.core, &data);
-        let xlsx = sheet::render_xlsx(&self.core, &data).map_err(|e| SchedulerError::Hook {
-            schedule: "close".into(),
-            period: week.to_string(),
-            reason: e,
-        })?;
-        let summary = sheet::summary_line(&data);
-        let msgs: Vec<NewMessage> = self
-            .sheet_recipients()
-            .into_iter()
-            .map(|(email, name, official)| NewMessage {
-                dedupe_key: format!("sheet:{week}:{email}"),
-                kind: "dispatch_sheet".into(),
-                to_email: email,
-                to_name: name,
-                official,
-                context: serde_json::json!({"week": week.to_string(), "summary": summary}),
-                subject: Some(format!("【周调度单】{} {week}", self.core.office.name)),
-                text_body: Some(text.clone()),
-                html_body: Some(html.clone()),
-                delivery: Delivery::Immediate,
-                period: Some(week.to_string()),
-                attachments: vec![NewAttachment {
-                    filename: format!("调度单-{week}.xlsx"),
-                    content_type:
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
-                    data: xlsx.clone(),
-                }],
-            })
-            .collect();
-        let n = enqueue(txn, &msgs, to_ms(now)).await?;
-        Ok(format!("closed; {summary}; sheet queued to {n}"))
-    }
-
-    async fn alarm_in(
-        &self,
-        txn: &DatabaseTransaction,
-        year: i32,
-        period: &str,
-        now: DateTime<Utc>,
-    ) -> Result<String, SchedulerError> {
-        if self.calendar().has_year(year) {
-            return Ok(format!("{year} table present"));
-        }
-        tracing::warn!(
-            "the working-day calendar for {year} is missing: import it with `docket calendar import FILE`"
-        );
-        let msg = NewMessage {
-            dedupe_key: format!("calendar-alarm:{period}"),
-            kind: "calendar_alarm".into(),
-            to_email: self.core.office.email.clone(),
-            to_name: self.core.office.name.clone(),
-            official: None,
-            context: serde_json::json!({"year": year}),
-            subject: Some(format!("【提醒】{year}年节假日安排尚未导入")),
-            text_body: Some(format!(
-                "{year}年的工作日历（节假日和调休安排）尚未导入。在导入之前，跨入{year}年的期限按周一至周五暂定计算并标注“暂定”。\n\
-                 国务院办公厅通知发布后，请运行 docket calendar import FILE 导入。\n\n\
-                 The working-day calendar for {year} is missing; import it with `docket calendar import FILE`."
-            )),
-            html_body: None,
-            delivery: Delivery::Immediate,
-            period: Some(period.to_string()),
-            attachments: Vec::new(),
-        };
-        let n = enqueue(txn, &[msg], to_ms(now)).await?;
-        Ok(format!("{year} table missing: alarm queued ({n})"))
-    }
 }
 
-enum FireError {
+pub(crate) enum FireError {
+    /// Another process took the lease.
     Fenced,
+    /// The work failed.
     Other(SchedulerError),
 }
 

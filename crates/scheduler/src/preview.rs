@@ -1,14 +1,17 @@
 //! `docket schedule preview`: the next firings in office time, each with the calendar's
-//! reason for any shift and how many people it would email.
-
-use std::collections::HashSet;
+//! reason for any shift and the people it would email — computed by the same recipients
+//! function each job queues with ([`crate::jobs`]), so the preview and the outbox agree.
 
 use chrono::{DateTime, Duration, Utc};
+use docket_domain::period::IsoWeek;
 use docket_store::cycles;
 
-use crate::config::ReminderTarget;
 use crate::engine::Scheduler;
 use crate::error::SchedulerError;
+use crate::jobs::Recipient;
+use crate::jobs::alarm::alarm_recipients;
+use crate::jobs::close::sheet_recipients;
+use crate::jobs::remind::reminder_recipients;
 
 /// One upcoming firing.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -25,8 +28,15 @@ pub struct PreviewLine {
     pub reason: Option<String>,
     /// Reckoned over a year without a calendar table.
     pub provisional: bool,
-    /// People it would email if every active project were still to report.
+    /// How many people it would email (reminders: if every active project were still to
+    /// report); `names.len()`.
     pub recipients: usize,
+    /// Their names, e.g. `孙丽` (an official), an owner unit, or the office.
+    pub names: Vec<String>,
+}
+
+fn names(list: &[Recipient]) -> Vec<String> {
+    list.iter().map(|r| r.name.clone()).collect()
 }
 
 impl Scheduler {
@@ -44,35 +54,6 @@ impl Scheduler {
         let tz = self.plan().tz;
         let contacts = cycles::active_contacts(&self.db().conn).await?;
         let core = self.core();
-        let owner_count = {
-            let mut s = HashSet::new();
-            for p in &contacts {
-                if let Some(e) = p.contact_email.as_deref().filter(|e| !e.is_empty()) {
-                    s.insert(e.to_string());
-                }
-                for o in core
-                    .officials
-                    .iter()
-                    .filter(|o| o.unit.as_deref() == Some(p.owner_unit.as_str()))
-                {
-                    s.insert(o.email.clone());
-                }
-            }
-            s.len()
-        };
-        let responsible_count = {
-            let mut s: HashSet<String> = contacts
-                .iter()
-                .filter_map(|p| {
-                    p.responsible_official
-                        .as_deref()
-                        .and_then(|id| core.official(id))
-                        .map(|o| o.email.clone())
-                })
-                .collect();
-            s.insert(core.office.email.clone());
-            s.len()
-        };
         let mut out = Vec::new();
         let fmt = |t: DateTime<Utc>| {
             t.with_timezone(&tz)
@@ -80,19 +61,19 @@ impl Scheduler {
                 .to_string()
         };
         for o in self.occurrences(now, to) {
-            let (reason, provisional, recipients) = match o.schedule.as_str() {
+            let (reason, provisional, who) = match o.schedule.as_str() {
                 "open" | "close" => {
-                    let week = docket_domain::period::IsoWeek::parse(&o.period).ok();
+                    let week = IsoWeek::parse(&o.period).ok();
                     let t = week.and_then(|w| self.plan().cycle_times(&cal, w));
                     let reason = if o.schedule == "open" {
                         t.as_ref().and_then(|t| t.open_shift.clone())
                     } else {
                         None
                     };
-                    let n = if o.schedule == "close" {
-                        self.sheet_recipients().len()
+                    let who = if o.schedule == "close" {
+                        names(&sheet_recipients(core))
                     } else {
-                        0
+                        Vec::new()
                     };
                     if o.schedule == "open"
                         && let Some(t) = &t
@@ -105,9 +86,10 @@ impl Scheduler {
                             reason: t.deadline_shift.clone(),
                             provisional: t.provisional,
                             recipients: 0,
+                            names: Vec::new(),
                         });
                     }
-                    (reason, t.is_some_and(|t| t.provisional), n)
+                    (reason, t.is_some_and(|t| t.provisional), who)
                 }
                 "remind" => {
                     let rung = o
@@ -116,21 +98,20 @@ impl Scheduler {
                         .next()
                         .and_then(|r| r.parse::<usize>().ok())
                         .unwrap_or(1);
-                    let target = self.plan().config.reminders.get(rung - 1).map(|r| r.to);
-                    let n = if target == Some(ReminderTarget::Responsible) {
-                        responsible_count
-                    } else {
-                        owner_count
-                    };
-                    (None, false, n)
+                    let target = self.reminder_target(rung.saturating_sub(1));
+                    let who: Vec<String> = reminder_recipients(core, target, &contacts)
+                        .into_iter()
+                        .map(|r| r.to.name)
+                        .collect();
+                    (None, false, who)
                 }
-                "bulletin" => (None, false, core.officials.len() + 1),
+                "bulletin" => (None, false, names(&self.bulletin_recipients())),
                 "calendar_alarm" => (
                     Some("next year's calendar table is missing".into()),
                     false,
-                    1,
+                    names(&alarm_recipients(core)),
                 ),
-                _ => (None, false, 0),
+                _ => (None, false, Vec::new()),
             };
             out.push(PreviewLine {
                 local: fmt(o.due_at),
@@ -139,7 +120,8 @@ impl Scheduler {
                 period: o.period,
                 reason,
                 provisional,
-                recipients,
+                recipients: who.len(),
+                names: who,
             });
         }
         out.sort_by_key(|a| a.at);

@@ -4,6 +4,7 @@
 
 use docket_domain::Amount;
 use docket_domain::config::CoreConfig;
+use docket_domain::cycle::SlotStatus;
 use docket_store::cycles::{IssueLine, SheetData};
 
 /// A sheet's headline counts.
@@ -23,23 +24,13 @@ pub struct SheetCounts {
 
 /// Counts a sheet's lines.
 pub fn counts(s: &SheetData) -> SheetCounts {
-    let by = |st: &str| s.rows.iter().filter(|r| r.status == st).count();
+    let by = |st: SlotStatus| s.rows.iter().filter(|r| r.status == st).count();
     SheetCounts {
         projects: s.rows.len(),
-        submitted: by("submitted"),
-        late: by("late"),
-        missing: by("missing") + by("due"),
+        submitted: by(SlotStatus::Submitted),
+        late: by(SlotStatus::Late),
+        missing: by(SlotStatus::Missing) + by(SlotStatus::Due),
         week_amount_yuan: s.rows.iter().filter_map(|r| r.week_amount).sum(),
-    }
-}
-
-fn status_zh(st: &str) -> &'static str {
-    match st {
-        "submitted" => "已报送",
-        "late" => "迟报",
-        "missing" => "未报送",
-        "due" => "待报送",
-        _ => "?",
     }
 }
 
@@ -104,16 +95,12 @@ pub fn render_text(core: &CoreConfig, s: &SheetData) -> String {
         summary_line(s)
     );
     o.push_str("已报送:\n");
-    for r in s
-        .rows
-        .iter()
-        .filter(|r| r.status == "submitted" || r.status == "late")
-    {
+    for r in s.rows.iter().filter(|r| r.status.is_reported()) {
         o.push_str(&format!(
             "  {} {} [{}] 本周 {} 万元, 累计 {} 万元: {}{}\n",
             r.code,
             r.name,
-            status_zh(&r.status),
+            r.status.label_zh(),
             wan(r.week_amount),
             wan(r.ytd_completed),
             if r.no_change {
@@ -129,11 +116,7 @@ pub fn render_text(core: &CoreConfig, s: &SheetData) -> String {
         ));
     }
     o.push_str("未报送:\n");
-    for r in s
-        .rows
-        .iter()
-        .filter(|r| r.status == "missing" || r.status == "due")
-    {
+    for r in s.rows.iter().filter(|r| !r.status.is_reported()) {
         o.push_str(&format!(
             "  {} {} ({}，责任领导 {})\n",
             r.code,
@@ -186,7 +169,7 @@ pub fn render_html(core: &CoreConfig, s: &SheetData) -> String {
             esc(&r.name),
             esc(&r.owner_unit),
             esc(&official(core, &r.responsible_official)),
-            status_zh(&r.status),
+            r.status.label_zh(),
             wan(r.week_amount),
             wan(r.ytd_completed),
             esc(&r.progress),
@@ -252,7 +235,7 @@ pub fn render_xlsx(core: &CoreConfig, s: &SheetData) -> Result<Vec<u8>, String> 
         ws.write_string(row, 2, &r.owner_unit).map_err(e)?;
         ws.write_string(row, 3, official(core, &r.responsible_official))
             .map_err(e)?;
-        ws.write_string(row, 4, status_zh(&r.status)).map_err(e)?;
+        ws.write_string(row, 4, r.status.label_zh()).map_err(e)?;
         if let Some(a) = r.week_amount {
             ws.write_number(row, 5, Amount::from_yuan(a).wan_f64())
                 .map_err(e)?;
@@ -286,4 +269,59 @@ pub fn render_xlsx(core: &CoreConfig, s: &SheetData) -> Result<Vec<u8>, String> 
         }
     }
     wb.save_to_buffer().map_err(e)
+}
+
+/// The `dispatch_sheet` template's context (see the notifier's crate docs): `week`, `total`,
+/// `reported`, `late`, `missing` `[{code, name, owner_unit}]`, `investment_week_wan`,
+/// `new_issues`/`resolved_issues`/`overdue_issues` `[{title, project, category_label,
+/// task_force, due}]`, `late_earlier` `[{code, name, week}]` and the one-line `summary`.
+pub fn context(core: &CoreConfig, s: &SheetData) -> serde_json::Value {
+    let c = counts(s);
+    let zh = core.office.language == docket_domain::config::Language::Zh;
+    let missing: Vec<serde_json::Value> = s
+        .rows
+        .iter()
+        .filter(|r| !r.status.is_reported())
+        .map(|r| serde_json::json!({"code": r.code, "name": r.name, "owner_unit": r.owner_unit}))
+        .collect();
+    let issues = |list: &[IssueLine]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|i| {
+                let label = match docket_domain::issue::IssueCategory::parse(&i.category) {
+                    Ok(cat) if zh => cat.label_zh().to_string(),
+                    _ => i.category.clone(),
+                };
+                let tf = i.task_force.as_deref().map(|t| {
+                    core.task_force(t)
+                        .map(|f| f.name.clone())
+                        .unwrap_or_else(|| t.to_string())
+                });
+                serde_json::json!({
+                    "title": i.title,
+                    "project": i.project,
+                    "category_label": label,
+                    "task_force": tf,
+                    "due": i.due.map(|d| d.to_string()),
+                })
+            })
+            .collect()
+    };
+    let late_earlier: Vec<serde_json::Value> = s
+        .late_earlier
+        .iter()
+        .map(|l| serde_json::json!({"code": l.code, "name": l.name, "week": l.week}))
+        .collect();
+    serde_json::json!({
+        "week": s.week,
+        "total": c.projects,
+        "reported": c.submitted + c.late,
+        "late": c.late,
+        "missing": missing,
+        "investment_week_wan": Amount::from_yuan(c.week_amount_yuan).wan_f64(),
+        "new_issues": issues(&s.new_issues),
+        "resolved_issues": issues(&s.resolved_issues),
+        "overdue_issues": issues(&s.overdue_issues),
+        "late_earlier": late_earlier,
+        "summary": summary_line(s),
+    })
 }

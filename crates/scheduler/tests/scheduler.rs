@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use common::{bj, calendar, core, count, scheduler, seed_projects};
 use docket_domain::Amount;
 use docket_domain::calendar::CalendarYear;
+use docket_domain::cycle::{CycleState, SlotStatus};
 use docket_domain::period::{IsoWeek, Month};
 use docket_scheduler::config::{JobConfig, Misfire};
 use docket_scheduler::engine::LEASE;
@@ -144,7 +145,7 @@ async fn reports_and_summary(t: &TestDb) {
     .unwrap();
     assert!(
         out.iter()
-            .all(|s| !s.late && s.slot_status.as_deref() == Some("submitted"))
+            .all(|s| !s.late && s.slot_status == Some(SlotStatus::Submitted))
     );
     // After the deadline (Wed 17:00): late.
     let late = submit(
@@ -156,7 +157,7 @@ async fn reports_and_summary(t: &TestDb) {
     .await
     .unwrap();
     assert!(late[0].late);
-    assert_eq!(late[0].slot_status.as_deref(), Some("late"));
+    assert_eq!(late[0].slot_status, Some(SlotStatus::Late));
     // Unknown codes are all reported, nothing written.
     let e = submit(
         &t.db.conn,
@@ -175,7 +176,7 @@ async fn reports_and_summary(t: &TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!((sum.projects, sum.reported, sum.missing.len()), (6, 3, 3));
-    assert_eq!(sum.state, "open");
+    assert_eq!(sum.state, CycleState::Open);
     let json = serde_json::to_value(&sum).unwrap();
     assert_eq!(json["missing"][0], "P000003");
     // Close: the rest become missing; a report after closing is late and shows on the next sheet.
@@ -184,7 +185,7 @@ async fn reports_and_summary(t: &TestDb) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(sum.state, "closed");
+    assert_eq!(sum.state, CycleState::Closed);
     let sheets = count(
         &t.db,
         "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'dispatch_sheet'",

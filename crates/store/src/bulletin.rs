@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -89,24 +89,7 @@ pub struct ProjectFigure {
     pub behind: i64,
 }
 
-/// `$N` placeholders as each backend wants them (`?N` on SQLite).
-fn stmt(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = if backend == DatabaseBackend::Postgres {
-        sql.to_string()
-    } else {
-        let mut out = String::with_capacity(sql.len());
-        let mut chars = sql.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-                out.push('?');
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
+use crate::sql::stmt;
 
 /// The CTE `f`: one row per counted project with its effective figure for the month.
 /// Parameters: $1 year, $2 month key, $3 the year's first month key, $4..$5 the period's

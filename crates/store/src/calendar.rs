@@ -5,7 +5,7 @@
 use sea_orm::ConnectionTrait;
 
 use crate::StoreError;
-use crate::scheduling::raw;
+use crate::sql::stmt;
 
 /// A stored year's table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct StoredYear {
 /// [`StoreError::Db`] if the statement fails.
 pub async fn save_year<C: ConnectionTrait>(conn: &C, year: &StoredYear) -> Result<(), StoreError> {
     let backend = conn.get_database_backend();
-    conn.execute_raw(raw(
+    conn.execute_raw(stmt(
         backend,
         "INSERT INTO calendar_years (year, source, table_toml, imported_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (year) DO UPDATE SET source = excluded.source, table_toml = excluded.table_toml, \
@@ -49,7 +49,7 @@ pub async fn save_year<C: ConnectionTrait>(conn: &C, year: &StoredYear) -> Resul
 pub async fn list_years<C: ConnectionTrait>(conn: &C) -> Result<Vec<StoredYear>, StoreError> {
     let backend = conn.get_database_backend();
     let rows = conn
-        .query_all_raw(raw(
+        .query_all_raw(stmt(
             backend,
             "SELECT year, source, table_toml, imported_at FROM calendar_years ORDER BY year",
             vec![],

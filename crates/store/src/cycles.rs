@@ -9,16 +9,43 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use docket_domain::cycle::{CycleState, SlotStatus};
+use docket_domain::project::Stage;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, QueryResult, Value};
 use uuid::Uuid;
 
 use crate::StoreError;
-use crate::scheduling::raw;
-use crate::sql::insert_batched;
+use crate::sql::{insert_batched, stmt};
 
-/// Stages whose projects get a weekly report slot.
-pub const ACTIVE_STAGES: [&str; 3] = ["preparatory", "new", "continuing"];
+/// Stages whose projects get a weekly report slot: those where [`Stage::is_active`].
+pub static ACTIVE_STAGES: std::sync::LazyLock<Vec<Stage>> = std::sync::LazyLock::new(|| {
+    Stage::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_active())
+        .collect()
+});
+
+/// The active stages as an SQL list of literals, `'preparatory','new','continuing'` (codes
+/// are fixed ASCII words, never user text).
+fn active_stages_sql() -> String {
+    ACTIVE_STAGES
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads a coded column into its typed value; an unknown stored code is a database error.
+fn coded<T>(
+    r: &QueryResult,
+    col: &str,
+    parse: impl Fn(&str) -> Result<T, docket_domain::DomainError>,
+) -> Result<T, sea_orm::DbErr> {
+    let v: String = r.try_get("", col)?;
+    parse(&v).map_err(|e| sea_orm::DbErr::Type(format!("{col} {v:?}: {e}")))
+}
 
 /// A cycle to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,8 +69,8 @@ pub struct Cycle {
     pub id: Uuid,
     /// ISO week.
     pub week: String,
-    /// `open` or `closed`.
-    pub state: String,
+    /// Open or closed.
+    pub state: CycleState,
     /// Opened (UTC ms).
     pub opened_at: i64,
     /// Deadline (UTC ms).
@@ -74,7 +101,7 @@ fn cycle_from(r: &QueryResult) -> Result<Cycle, sea_orm::DbErr> {
     Ok(Cycle {
         id: r.try_get("", "id")?,
         week: r.try_get("", "week")?,
-        state: r.try_get("", "state")?,
+        state: coded(r, "state", CycleState::parse)?,
         opened_at: r.try_get("", "opened_at")?,
         deadline_at: r.try_get("", "deadline_at")?,
         deadline_provisional: r.try_get("", "deadline_provisional")?,
@@ -95,7 +122,7 @@ pub async fn open_cycle<C: ConnectionTrait>(
 ) -> Result<OpenOutcome, StoreError> {
     let backend = conn.get_database_backend();
     let r = conn
-        .execute_raw(raw(
+        .execute_raw(stmt(
             backend,
             "INSERT INTO dispatch_cycles (id, week, state, opened_at, deadline_at, deadline_provisional, closes_at, closed_at) \
              VALUES ($1, $2, 'open', $3, $4, $5, $6, NULL) ON CONFLICT (week) DO NOTHING",
@@ -117,7 +144,7 @@ pub async fn open_cycle<C: ConnectionTrait>(
             column: "week",
             reason: "vanished".into(),
         })?;
-    let slots_added = if cycle.state == "open" {
+    let slots_added = if cycle.state == CycleState::Open {
         add_slots(conn, cycle.id, now_ms).await?
     } else {
         0
@@ -135,11 +162,7 @@ async fn add_slots<C: ConnectionTrait>(
     now_ms: i64,
 ) -> Result<u64, StoreError> {
     let backend = conn.get_database_backend();
-    let stages = ACTIVE_STAGES
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let stages = active_stages_sql();
     // Slot ids on PostgreSQL: the cycle's (time-ordered v7) id with a running number in its
     // last 48 bits, in project order — index pages fill in order instead of at random.
     let id = match backend {
@@ -155,7 +178,7 @@ async fn add_slots<C: ConnectionTrait>(
          ON CONFLICT (cycle_id, project_id) DO NOTHING",
     );
     let r = conn
-        .execute_raw(raw(backend, &sql, vec![cycle_id.into(), now_ms.into()]))
+        .execute_raw(stmt(backend, &sql, vec![cycle_id.into(), now_ms.into()]))
         .await?;
     Ok(r.rows_affected())
 }
@@ -168,7 +191,7 @@ pub async fn cycle<C: ConnectionTrait>(conn: &C, week: &str) -> Result<Option<Cy
     let backend = conn.get_database_backend();
     let sql = format!("SELECT {CYCLE_COLS} FROM dispatch_cycles WHERE week = $1");
     match conn
-        .query_one_raw(raw(backend, &sql, vec![week.into()]))
+        .query_one_raw(stmt(backend, &sql, vec![week.into()]))
         .await?
     {
         Some(r) => Ok(Some(cycle_from(&r)?)),
@@ -183,7 +206,7 @@ pub async fn cycle<C: ConnectionTrait>(conn: &C, week: &str) -> Result<Option<Cy
 pub async fn latest_cycle<C: ConnectionTrait>(conn: &C) -> Result<Option<Cycle>, StoreError> {
     let backend = conn.get_database_backend();
     let sql = format!("SELECT {CYCLE_COLS} FROM dispatch_cycles ORDER BY week DESC LIMIT 1");
-    match conn.query_one_raw(raw(backend, &sql, vec![])).await? {
+    match conn.query_one_raw(stmt(backend, &sql, vec![])).await? {
         Some(r) => Ok(Some(cycle_from(&r)?)),
         None => Ok(None),
     }
@@ -201,7 +224,7 @@ pub async fn close_cycle<C: ConnectionTrait>(
 ) -> Result<bool, StoreError> {
     let backend = conn.get_database_backend();
     let r = conn
-        .execute_raw(raw(
+        .execute_raw(stmt(
             backend,
             "UPDATE dispatch_cycles SET state = 'closed', closed_at = $2 WHERE id = $1 AND state = 'open'",
             vec![cycle_id.into(), now_ms.into()],
@@ -210,7 +233,7 @@ pub async fn close_cycle<C: ConnectionTrait>(
     if r.rows_affected() == 0 {
         return Ok(false);
     }
-    conn.execute_raw(raw(
+    conn.execute_raw(stmt(
         backend,
         "UPDATE report_slots SET status = 'missing', updated_at = $2 WHERE cycle_id = $1 AND status = 'due'",
         vec![cycle_id.into(), now_ms.into()],
@@ -224,8 +247,8 @@ pub async fn close_cycle<C: ConnectionTrait>(
 pub struct CycleSummary {
     /// ISO week.
     pub week: String,
-    /// `open` or `closed`.
-    pub state: String,
+    /// Open or closed.
+    pub state: CycleState,
     /// Slots (active projects when it opened).
     pub projects: i64,
     /// Reports received, late ones included.
@@ -247,7 +270,7 @@ pub async fn cycle_summary<C: ConnectionTrait>(
     };
     let backend = conn.get_database_backend();
     let counts = conn
-        .query_one_raw(raw(
+        .query_one_raw(stmt(
             backend,
             "SELECT COUNT(*) AS projects, \
              COALESCE(SUM(CASE WHEN status IN ('submitted', 'late') THEN 1 ELSE 0 END), 0) AS reported \
@@ -260,7 +283,7 @@ pub async fn cycle_summary<C: ConnectionTrait>(
         None => (0, 0),
     };
     let rows = conn
-        .query_all_raw(raw(
+        .query_all_raw(stmt(
             backend,
             "SELECT p.code FROM report_slots s JOIN projects p ON p.id = s.project_id \
              WHERE s.cycle_id = $1 AND s.status IN ('due', 'missing') ORDER BY p.code",
@@ -316,7 +339,7 @@ pub async fn pending_slots<C: ConnectionTrait>(
     cycle_id: Uuid,
 ) -> Result<Vec<PendingSlot>, StoreError> {
     let backend = conn.get_database_backend();
-    Ok(PendingSlot::find_by_statement(raw(
+    Ok(PendingSlot::find_by_statement(stmt(
         backend,
         "SELECT p.code, p.name, p.owner_unit, p.responsible_official, p.contact_email \
          FROM report_slots s JOIN projects p ON p.id = s.project_id \
@@ -366,7 +389,7 @@ pub struct Submitted {
     /// Whether it counts as late.
     pub late: bool,
     /// The slot's status now (`None` when the week has no cycle).
-    pub slot_status: Option<String>,
+    pub slot_status: Option<SlotStatus>,
 }
 
 /// Records weekly reports set-based (one multi-row insert, one slot update per week). A
@@ -405,7 +428,7 @@ pub async fn submit_reports<C: ConnectionTrait>(
     let mut out = Vec::with_capacity(reports.len());
     for r in reports {
         let c = cycles.get(&r.week);
-        let late = c.is_some_and(|c| now_ms > c.deadline_at || c.state == "closed");
+        let late = c.is_some_and(|c| now_ms > c.deadline_at || c.state == CycleState::Closed);
         let id = Uuid::now_v7();
         let (mut progress, mut ytd, mut amount) =
             (r.progress.clone(), r.ytd_completed, r.week_amount);
@@ -474,9 +497,14 @@ pub async fn submit_reports<C: ConnectionTrait>(
     // Point each slot at its newest report; status by the report's lateness, never downgrading
     // an in-time submission to late.
     for (week, c) in &cycles {
-        let late = now_ms > c.deadline_at || c.state == "closed";
-        let status = if late { "late" } else { "submitted" };
-        conn.execute_raw(raw(
+        let late = now_ms > c.deadline_at || c.state == CycleState::Closed;
+        let status = if late {
+            SlotStatus::Late
+        } else {
+            SlotStatus::Submitted
+        }
+        .code();
+        conn.execute_raw(stmt(
             backend,
             "UPDATE report_slots SET \
                status = CASE WHEN status = 'submitted' THEN 'submitted' ELSE $3 END, \
@@ -489,7 +517,7 @@ pub async fn submit_reports<C: ConnectionTrait>(
         ))
         .await?;
         let st = conn
-            .query_all_raw(raw(
+            .query_all_raw(stmt(
                 backend,
                 "SELECT project_id, status FROM report_slots WHERE cycle_id = $1 AND updated_at = $2",
                 vec![c.id.into(), now_ms.into()],
@@ -499,7 +527,7 @@ pub async fn submit_reports<C: ConnectionTrait>(
         for r in st {
             by_project.insert(
                 r.try_get::<Uuid>("", "project_id")?,
-                r.try_get::<String>("", "status")?,
+                coded(&r, "status", SlotStatus::parse)?,
             );
         }
         for s in out.iter_mut().filter(|s| &s.week == week) {
@@ -517,14 +545,13 @@ async fn reports_of<C: ConnectionTrait>(
     let backend = conn.get_database_backend();
     let mut out: HashMap<Uuid, Vec<(String, String, Option<i64>)>> = HashMap::new();
     for chunk in projects.chunks(crate::sql::batch_rows(1)) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT project_id, week, progress, ytd_completed_yuan FROM weekly_reports \
              WHERE project_id IN ({}) ORDER BY project_id, week, submitted_at",
-            marks.join(",")
+            crate::sql::placeholders(1, chunk.len())
         );
         let rows = conn
-            .query_all_raw(raw(
+            .query_all_raw(stmt(
                 backend,
                 &sql,
                 chunk.iter().map(|u| (*u).into()).collect(),
@@ -552,8 +579,8 @@ pub struct SheetRow {
     pub owner_unit: String,
     /// Responsible official's id.
     pub responsible_official: Option<String>,
-    /// Slot status: due, submitted, late, missing.
-    pub status: String,
+    /// Slot status.
+    pub status: SlotStatus,
     /// This week's investment (yuan).
     pub week_amount: Option<i64>,
     /// Year to date (yuan).
@@ -603,8 +630,8 @@ pub struct IssueLine {
 pub struct SheetData {
     /// The cycle's week.
     pub week: String,
-    /// open or closed.
-    pub state: String,
+    /// Open or closed.
+    pub state: CycleState,
     /// Every slot's line, by code.
     pub rows: Vec<SheetRow>,
     /// Reports of earlier weeks received after those weeks closed, since the previous sheet.
@@ -635,7 +662,7 @@ pub async fn sheet_data<C: ConnectionTrait>(
     };
     let backend = conn.get_database_backend();
     let rows = conn
-        .query_all_raw(raw(
+        .query_all_raw(stmt(
             backend,
             "SELECT p.code, p.name, p.owner_unit, p.responsible_official, s.status, \
                     w.week_amount_yuan, w.ytd_completed_yuan, w.progress, w.problems, w.no_change \
@@ -653,7 +680,7 @@ pub async fn sheet_data<C: ConnectionTrait>(
                 name: r.try_get("", "name")?,
                 owner_unit: r.try_get("", "owner_unit")?,
                 responsible_official: r.try_get("", "responsible_official")?,
-                status: r.try_get("", "status")?,
+                status: coded(r, "status", SlotStatus::parse)?,
                 week_amount: r.try_get("", "week_amount_yuan")?,
                 ytd_completed: r.try_get("", "ytd_completed_yuan")?,
                 progress: r
@@ -667,7 +694,7 @@ pub async fn sheet_data<C: ConnectionTrait>(
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
     let late = conn
-        .query_all_raw(raw(
+        .query_all_raw(stmt(
             backend,
             "SELECT p.code, p.name, w.week, w.submitted_at, w.week_amount_yuan \
              FROM weekly_reports w JOIN projects p ON p.id = w.project_id \
@@ -737,7 +764,7 @@ async fn issue_lines<C: ConnectionTrait>(
     values: Vec<Value>,
 ) -> Result<Vec<IssueLine>, StoreError> {
     let backend = conn.get_database_backend();
-    let rows = conn.query_all_raw(raw(backend, sql, values)).await?;
+    let rows = conn.query_all_raw(stmt(backend, sql, values)).await?;
     rows.iter()
         .map(|r| {
             Ok(IssueLine {
@@ -759,13 +786,9 @@ async fn issue_lines<C: ConnectionTrait>(
 /// [`StoreError::Db`] if the query fails.
 pub async fn active_project_count<C: ConnectionTrait>(conn: &C) -> Result<i64, StoreError> {
     let backend = conn.get_database_backend();
-    let stages = ACTIVE_STAGES
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let stages = active_stages_sql();
     let r = conn
-        .query_one_raw(raw(
+        .query_one_raw(stmt(
             backend,
             &format!("SELECT COUNT(*) AS n FROM projects WHERE stage IN ({stages})"),
             vec![],
@@ -783,12 +806,8 @@ pub async fn active_project_count<C: ConnectionTrait>(conn: &C) -> Result<i64, S
 /// [`StoreError::Db`] if the query fails.
 pub async fn active_contacts<C: ConnectionTrait>(conn: &C) -> Result<Vec<PendingSlot>, StoreError> {
     let backend = conn.get_database_backend();
-    let stages = ACTIVE_STAGES
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(",");
-    Ok(PendingSlot::find_by_statement(raw(
+    let stages = active_stages_sql();
+    Ok(PendingSlot::find_by_statement(stmt(
         backend,
         &format!(
             "SELECT code, name, owner_unit, responsible_official, contact_email FROM projects \

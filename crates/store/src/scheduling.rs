@@ -9,20 +9,12 @@
 
 use std::collections::HashSet;
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, Value};
 use uuid::Uuid;
 
 use crate::StoreError;
 
-/// A statement with `$n` placeholders, rewritten to `?n` for SQLite.
-pub(crate) fn raw(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = if backend == DatabaseBackend::Sqlite {
-        sql.replace('$', "?")
-    } else {
-        sql.to_string()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
+use crate::sql::stmt;
 
 /// A firing to record in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +76,7 @@ pub async fn record_firings<C: ConnectionTrait>(
             ]);
         }
         sql.push_str(" ON CONFLICT (schedule, period) DO NOTHING RETURNING schedule, period");
-        let got = conn.query_all_raw(raw(backend, &sql, values)).await?;
+        let got = conn.query_all_raw(stmt(backend, &sql, values)).await?;
         for row in got {
             inserted.push((
                 row.try_get::<String>("", "schedule")?,
@@ -106,7 +98,7 @@ pub async fn set_outcome<C: ConnectionTrait>(
     outcome: &str,
 ) -> Result<(), StoreError> {
     let backend = conn.get_database_backend();
-    conn.execute_raw(raw(
+    conn.execute_raw(stmt(
         backend,
         "UPDATE schedule_firings SET outcome = $1 WHERE schedule = $2 AND period = $3",
         vec![outcome.into(), schedule.into(), period.into()],
@@ -125,7 +117,7 @@ pub async fn fired_since<C: ConnectionTrait>(
 ) -> Result<HashSet<(String, String)>, StoreError> {
     let backend = conn.get_database_backend();
     let rows = conn
-        .query_all_raw(raw(
+        .query_all_raw(stmt(
             backend,
             "SELECT schedule, period FROM schedule_firings WHERE due_at >= $1",
             vec![since_ms.into()],
@@ -177,7 +169,7 @@ pub async fn list_firings<C: ConnectionTrait>(
             vec![],
         ),
     };
-    let rows = conn.query_all_raw(raw(backend, sql, values)).await?;
+    let rows = conn.query_all_raw(stmt(backend, sql, values)).await?;
     rows.into_iter()
         .map(|r| {
             Ok(Firing {
@@ -211,7 +203,7 @@ pub struct Lease {
 pub async fn lease<C: ConnectionTrait>(conn: &C, name: &str) -> Result<Option<Lease>, StoreError> {
     let backend = conn.get_database_backend();
     let row = conn
-        .query_one_raw(raw(
+        .query_one_raw(stmt(
             backend,
             "SELECT holder, token, expires_at FROM leases WHERE name = $1",
             vec![name.into()],
@@ -242,14 +234,14 @@ pub async fn acquire_lease<C: ConnectionTrait>(
 ) -> Result<Option<i64>, StoreError> {
     let backend = conn.get_database_backend();
     let until = now_ms + ttl_ms;
-    conn.execute_raw(raw(
+    conn.execute_raw(stmt(
         backend,
         "INSERT INTO leases (name, holder, token, expires_at) VALUES ($1, $2, 1, $3) ON CONFLICT (name) DO NOTHING",
         vec![name.into(), holder.into(), until.into()],
     ))
     .await?;
     // Renew our own lease (same token), or take over a lapsed one (new token).
-    conn.execute_raw(raw(
+    conn.execute_raw(stmt(
         backend,
         "UPDATE leases SET token = CASE WHEN holder = $2 THEN token ELSE token + 1 END, holder = $2, expires_at = $3 \
          WHERE name = $1 AND (holder = $2 OR expires_at <= $4)",
@@ -276,7 +268,7 @@ pub async fn check_fence<C: ConnectionTrait>(
 ) -> Result<bool, StoreError> {
     let backend = conn.get_database_backend();
     let r = conn
-        .execute_raw(raw(
+        .execute_raw(stmt(
             backend,
             "UPDATE leases SET token = token WHERE name = $1 AND holder = $2 AND token = $3",
             vec![name.into(), holder.into(), token.into()],
@@ -297,7 +289,7 @@ pub async fn release_lease<C: ConnectionTrait>(
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let backend = conn.get_database_backend();
-    conn.execute_raw(raw(
+    conn.execute_raw(stmt(
         backend,
         "UPDATE leases SET expires_at = $3 WHERE name = $1 AND holder = $2",
         vec![name.into(), holder.into(), now_ms.into()],

@@ -193,3 +193,52 @@ async fn insert_pg_json<C: ConnectionTrait>(
     }
     Ok(affected)
 }
+
+/// A raw statement written with PostgreSQL's `$N` placeholders, as each backend wants it:
+/// unchanged on PostgreSQL, `?N` on SQLite (only a `$` followed by a digit is a placeholder,
+/// so `$` inside literals is left alone). The one placeholder helper of the store.
+pub fn stmt(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = if backend == DatabaseBackend::Postgres {
+        sql.to_string()
+    } else {
+        let mut out = String::with_capacity(sql.len());
+        let mut chars = sql.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                out.push('?');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// `n` placeholders numbered from `first`, comma-separated: `placeholders(3, 2)` is
+/// `$3,$4` (for an `IN (…)` list; pass the statement through [`stmt`]).
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_sqlite_rewrite() {
+        assert_eq!(placeholders(3, 2), "$3,$4");
+        assert_eq!(placeholders(1, 0), "");
+        let s = stmt(
+            DatabaseBackend::Sqlite,
+            "SELECT '$x' WHERE a IN ($1,$2)",
+            vec![],
+        );
+        assert_eq!(s.sql, "SELECT '$x' WHERE a IN (?1,?2)");
+        let p = stmt(DatabaseBackend::Postgres, "SELECT $1::json", vec![]);
+        assert_eq!(p.sql, "SELECT $1::json");
+    }
+}

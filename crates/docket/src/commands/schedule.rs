@@ -46,11 +46,12 @@ pub async fn run(app: &App, cmd: ScheduleCmd) -> CliResult {
             let mut o = String::new();
             for l in &lines {
                 o.push_str(&format!(
-                    "{:<24} {:<15} {:<14} {:>4} 人  {}{}\n",
+                    "{:<24} {:<15} {:<14} {:>4} 人 {} {}{}\n",
                     l.local,
                     l.schedule,
                     l.period,
                     l.recipients,
+                    l.names.join("、"),
                     l.reason.as_deref().unwrap_or(""),
                     if l.provisional {
                         " (暂定 provisional)"
