@@ -158,9 +158,14 @@ async fn reports_and_summary(t: &TestDb) {
     assert!(late[0].late);
     assert_eq!(late[0].slot_status.as_deref(), Some("late"));
     // Unknown codes are all reported, nothing written.
-    let e = submit(&t.db.conn, &[input("NOPE", 1), input("NADA", 1)], "office", now)
-        .await
-        .unwrap_err();
+    let e = submit(
+        &t.db.conn,
+        &[input("NOPE", 1), input("NADA", 1)],
+        "office",
+        now,
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(&e, SchedulerError::BadRows(rows) if rows.len() == 2),
         "{e}"
