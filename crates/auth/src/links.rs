@@ -30,6 +30,8 @@ pub const MIN_SECRET_LEN: usize = 32;
 /// Longer tokens are refused unread.
 const MAX_TOKEN_LEN: usize = 4096;
 const VERSION: u8 = 1;
+/// Bytes of an HMAC-SHA256 tag.
+const TAG_LEN: usize = 32;
 const CONTEXT: &[u8] = b"docket/action-link/v1\0";
 
 /// What a signed link authorises.
@@ -172,6 +174,9 @@ impl LinkSigner {
         let (payload, tag) = token.split_once('.').ok_or(LinkError::Malformed)?;
         let payload = unb64(payload).ok_or(LinkError::Malformed)?;
         let tag = unb64(tag).ok_or(LinkError::Malformed)?;
+        if payload.is_empty() || tag.len() != TAG_LEN {
+            return Err(LinkError::Malformed);
+        }
         self.tagger(&payload)
             .verify_slice(&tag)
             .map_err(|_| LinkError::Forged)?;

@@ -147,7 +147,7 @@ pub async fn revoke_api_token<C: ConnectionTrait>(
     Ok(r.rows_affected() > 0)
 }
 
-/// Sign-in attempts since `since` (inclusive) for this address and for this IP bucket.
+/// Sign-in attempts after `since` (exclusive) for this address and for this IP bucket.
 ///
 /// # Errors
 /// [`StoreError::Db`] if the query fails.
@@ -161,8 +161,8 @@ pub async fn count_signin_attempts<C: ConnectionTrait>(
         .query_one_raw(raw(
             conn.get_database_backend(),
             "SELECT \
-               (SELECT COUNT(*) FROM signin_attempts WHERE email = $1 AND at >= $3) AS by_email, \
-               (SELECT COUNT(*) FROM signin_attempts WHERE ip = $2 AND at >= $3) AS by_ip",
+               (SELECT COUNT(*) FROM signin_attempts WHERE email = $1 AND at > $3) AS by_email, \
+               (SELECT COUNT(*) FROM signin_attempts WHERE ip = $2 AND at > $3) AS by_ip",
             vec![email.into(), ip.into(), since.into()],
         ))
         .await?;
@@ -380,6 +380,11 @@ pub struct UsedLink {
 /// Records the nonce as used; false if it already was. On PostgreSQL a concurrent
 /// transaction that recorded the same nonce makes this wait for its outcome.
 ///
+/// The `ON CONFLICT` names no columns on purpose: the only other unique column is a fresh
+/// UUID, and on SQLite a pooled connection opened before the migrations ran prepares
+/// `ON CONFLICT (nonce)` against its stale schema and fails once ("does not match any
+/// PRIMARY KEY or UNIQUE constraint"), which the target-less form cannot.
+///
 /// # Errors
 /// [`StoreError::Db`] if the statement fails.
 pub async fn insert_used_link<C: ConnectionTrait>(
@@ -390,7 +395,7 @@ pub async fn insert_used_link<C: ConnectionTrait>(
         .execute_raw(raw(
             conn.get_database_backend(),
             "INSERT INTO used_links (id, nonce, recipient, object, action, used_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (nonce) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
             vec![
                 Uuid::now_v7().into(),
                 u.nonce.clone().into(),
@@ -418,7 +423,7 @@ pub struct Purged {
     pub used_links: u64,
 }
 
-/// Deletes rows that no longer decide anything: attempts before `attempts_before`, and
+/// Deletes rows that no longer decide anything: attempts at or before `attempts_before`, and
 /// links, sessions and used nonces expired at `now`. Tokens are kept (they are listed).
 ///
 /// # Errors
@@ -431,7 +436,10 @@ pub async fn purge_expired<C: ConnectionTrait>(
     let b = conn.get_database_backend();
     let mut n = [0u64; 4];
     for (i, (sql, at)) in [
-        ("DELETE FROM signin_attempts WHERE at < $1", attempts_before),
+        (
+            "DELETE FROM signin_attempts WHERE at <= $1",
+            attempts_before,
+        ),
         ("DELETE FROM signin_links WHERE expires_at <= $1", now),
         ("DELETE FROM sessions WHERE expires_at <= $1", now),
         ("DELETE FROM used_links WHERE expires_at <= $1", now),
