@@ -23,6 +23,7 @@ mod m20261127_000008_scheduling;
 mod m20261127_000009_bulletins;
 mod m20261127_501000_report_problems;
 mod m20261127_502000_report_slots_unchecked;
+mod m20261127_510000_auth;
 mod util;
 
 /// Every migration, in order.
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_bulletins::Migration),
             Box::new(m20261127_501000_report_problems::Migration),
             Box::new(m20261127_502000_report_slots_unchecked::Migration),
+            Box::new(m20261127_510000_auth::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod prelude;
 
+pub mod api_tokens;
 pub mod bulletins;
 pub mod calendar_years;
 pub mod dispatch_cycles;
@@ -21,6 +22,10 @@ pub mod project_plans;
 pub mod projects;
 pub mod report_slots;
 pub mod schedule_firings;
+pub mod sessions;
+pub mod signin_attempts;
+pub mod signin_links;
 pub mod task_force_members;
 pub mod task_forces;
+pub mod used_links;
 pub mod weekly_reports;
