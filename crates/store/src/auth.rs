@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::entity::{api_tokens, sessions, signin_links};
-use crate::scheduling::raw;
+use crate::sql::stmt as raw;
 
 pub use crate::entity::api_tokens::Model as ApiTokenRow;
 pub use crate::entity::sessions::Model as SessionRow;
