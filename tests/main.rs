@@ -7,3 +7,4 @@ mod issue;
 mod mail;
 mod report;
 mod scheduler;
+mod token;

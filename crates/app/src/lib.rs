@@ -23,6 +23,7 @@ pub mod projects;
 pub mod reports;
 pub mod schedules;
 pub mod service;
+pub mod tokens;
 
 pub use actor::Actor;
 pub use config::AppConfig;

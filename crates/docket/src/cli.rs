@@ -74,6 +74,9 @@ pub enum Command {
     /// Schedules: preview the next firings.
     #[command(subcommand)]
     Schedule(commands::schedule::ScheduleCmd),
+    /// API bearer tokens for the HTTP service: create (acting as `--as`), list, revoke.
+    #[command(subcommand)]
+    Token(commands::token::TokenCmd),
     /// A complete sample run on the embedded database: the sample city's month.
     Demo(commands::demo::DemoArgs),
     /// The long-running service: scheduler, email delivery, escalation sweep (until Ctrl-C).
@@ -102,6 +105,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Cycle(cmd) => commands::cycle::run(&app, &actor, cmd).await,
         Command::Report(cmd) => commands::report::run(&app, &actor, cmd).await,
         Command::Schedule(cmd) => commands::schedule::run(&app, cmd).await,
+        Command::Token(cmd) => commands::token::run(&app, &actor, cmd).await,
         Command::Demo(_) => commands::demo::run(&app, &g.database_url).await,
         Command::Migrate => Ok(()),
     }

@@ -12,3 +12,4 @@ pub mod project;
 pub mod report;
 pub mod run;
 pub mod schedule;
+pub mod token;
