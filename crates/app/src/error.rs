@@ -46,33 +46,7 @@ pub enum AppError {
     },
 }
 
-/// What kind of failure an [`AppError`] is, for mapping to exit and status codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// [`AppError::BadInput`].
-    BadInput,
-    /// [`AppError::NotPermitted`].
-    NotPermitted,
-    /// [`AppError::NotFound`].
-    NotFound,
-    /// [`AppError::Conflict`].
-    Conflict,
-    /// [`AppError::Unexpected`].
-    Unexpected,
-}
-
-impl ErrorKind {
-    /// A stable code for machines (the HTTP error body's `code`).
-    pub fn code(self) -> &'static str {
-        match self {
-            ErrorKind::BadInput => "bad_input",
-            ErrorKind::NotPermitted => "not_permitted",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::Unexpected => "unexpected",
-        }
-    }
-}
+pub use docket_domain::error::ErrorKind;
 
 impl AppError {
     /// Bad input described by `message`.
@@ -144,7 +118,7 @@ impl From<sea_orm::DbErr> for AppError {
 
 impl From<WorkflowError> for AppError {
     fn from(e: WorkflowError) -> Self {
-        use docket_workflow::ErrorKind as W;
+        use ErrorKind as W;
         match (e.kind(), e) {
             (_, WorkflowError::Store(s)) => AppError::from(s),
             (W::BadInput, e) => AppError::bad_input(e),

@@ -14,3 +14,32 @@ impl DomainError {
         DomainError::Invalid(msg.into())
     }
 }
+
+/// What kind of failure a use case or feature error is, so callers choose an exit code or an
+/// HTTP status without matching every variant. Shared by the workflow and the app layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input is wrong (a file, field, argument or config): fix it and try again.
+    BadInput,
+    /// The acting identity may not do this.
+    NotPermitted,
+    /// The object named does not exist.
+    NotFound,
+    /// The object's state refuses the action, or it changed meanwhile.
+    Conflict,
+    /// The database or a server failed, or a stored value does not read back.
+    Unexpected,
+}
+
+impl ErrorKind {
+    /// A stable code for machines (the HTTP error body's `code`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::BadInput => "bad_input",
+            ErrorKind::NotPermitted => "not_permitted",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Unexpected => "unexpected",
+        }
+    }
+}

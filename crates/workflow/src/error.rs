@@ -54,21 +54,7 @@ pub enum WorkflowError {
     Store(#[from] docket_store::StoreError),
 }
 
-/// What kind of failure a [`WorkflowError`] is, for a caller choosing an exit code or an
-/// HTTP status without matching every variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// The input is wrong (a field, a category, a note): fix it and try again.
-    BadInput,
-    /// The acting identity may not do this.
-    NotPermitted,
-    /// The issue or project named does not exist.
-    NotFound,
-    /// The issue's state refuses the action, or it changed meanwhile.
-    Conflict,
-    /// The database failed or holds a value that does not read back.
-    Unexpected,
-}
+pub use docket_domain::error::ErrorKind;
 
 impl From<sea_orm::DbErr> for WorkflowError {
     fn from(e: sea_orm::DbErr) -> Self {
