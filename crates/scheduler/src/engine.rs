@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::clock::Clock;
 use docket_domain::config::CoreConfig;
@@ -23,6 +23,8 @@ use crate::error::SchedulerError;
 pub use crate::hooks::{BoxFuture, BulletinHook, JobHook};
 use crate::jobs::Recipient;
 use crate::plan::Plan;
+
+mod occurrences;
 
 /// The name of the scheduler's lease.
 pub const LEASE: &str = "scheduler";
@@ -278,70 +280,6 @@ impl Scheduler {
             .unwrap_or(start);
         *self.anchor.lock().unwrap_or_else(|p| p.into_inner()) = Some(a);
         Ok(a)
-    }
-
-    /// Every occurrence due in `(from, to]`, in due order.
-    pub fn occurrences(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurrence> {
-        let cal = self.calendar();
-        let tz = self.plan.tz;
-        let mut out = Vec::new();
-        let mut push = |schedule: &str, period: String, due_at: DateTime<Utc>, work: Work| {
-            if due_at > from && due_at <= to {
-                out.push(Occurrence {
-                    schedule: schedule.into(),
-                    period,
-                    due_at,
-                    work,
-                });
-            }
-        };
-        let first = from.with_timezone(&tz).date_naive() - Duration::days(21);
-        let last = to.with_timezone(&tz).date_naive();
-        let mut week = IsoWeek::containing(first);
-        while week.monday() <= last {
-            if let Some(t) = self.plan.cycle_times(&cal, week) {
-                push("open", week.to_string(), t.open, Work::Open(week));
-                for (i, at, _) in &t.reminders {
-                    push(
-                        "remind",
-                        format!("{week}/r{}", i + 1),
-                        *at,
-                        Work::Remind(week, *i),
-                    );
-                }
-                push("close", week.to_string(), t.close, Work::Close(week));
-            }
-            week = week.next();
-        }
-        let mut month = Month::containing(first).prev();
-        while month.first_day() <= last {
-            let (at, _) = self.plan.bulletin_time(&cal, month);
-            push("bulletin", month.to_string(), at, Work::Bulletin(month));
-            month = month.next();
-        }
-        for year in first.year()..=last.year() {
-            if !cal.has_year(year + 1) {
-                for (w, at) in self.plan.alarm_times(year) {
-                    push(
-                        "calendar_alarm",
-                        format!("{}/{w}", year + 1),
-                        at,
-                        Work::Alarm(year + 1),
-                    );
-                }
-            }
-        }
-        for (name, action, schedule) in &self.plan.jobs {
-            for (period, at) in self.plan.job_times(schedule, from, to) {
-                push(name, period, at, Work::Job(action.clone()));
-            }
-        }
-        out.sort_by(|a, b| {
-            a.due_at
-                .cmp(&b.due_at)
-                .then(a.work.rank().cmp(&b.work.rank()))
-        });
-        out
     }
 
     fn policy(&self, schedule: &str) -> Misfire {

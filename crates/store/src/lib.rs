@@ -11,6 +11,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod cycles;
 pub mod db;
+pub mod dispatch_sheet;
 #[allow(missing_docs)]
 pub mod entity;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod reference;
 pub mod scheduling;
 pub mod sql;
 pub mod time;
+pub mod weekly_reports;
 
 pub use db::{Backend, Db, connect, migrate};
 pub use error::StoreError;

@@ -1,0 +1,231 @@
+//! Weekly reports (周报) recorded against their cycle's slots: on time, late, or after
+//! closing (then late, and the sheet already sent is not rewritten here).
+
+use std::collections::HashMap;
+
+use docket_domain::cycle::{CycleState, SlotStatus};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::cycles::{Cycle, coded, cycle};
+use crate::sql::{insert_batched, stmt};
+
+/// A weekly report to record (amounts in whole yuan).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewReport {
+    /// The project's id.
+    pub project_id: Uuid,
+    /// ISO week.
+    pub week: String,
+    /// Investment completed this week.
+    pub week_amount: Option<i64>,
+    /// Year-to-date completed investment.
+    pub ytd_completed: Option<i64>,
+    /// Physical progress (形象进度).
+    pub progress: String,
+    /// Milestones reached, as text.
+    pub milestones: String,
+    /// Problems needing coordination (存在问题), as text.
+    pub problems: String,
+    /// Next week's plan.
+    pub next_week_plan: String,
+    /// Contact person.
+    pub contact: String,
+    /// "本期无变化": the previous report's progress and year-to-date figure carry over.
+    pub no_change: bool,
+    /// Who submitted.
+    pub submitted_by: String,
+}
+
+/// What recording a report did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The report's id.
+    pub report_id: Uuid,
+    /// The project's id.
+    pub project_id: Uuid,
+    /// The week.
+    pub week: String,
+    /// Whether it counts as late.
+    pub late: bool,
+    /// The slot's status now (`None` when the week has no cycle).
+    pub slot_status: Option<SlotStatus>,
+}
+
+/// Records weekly reports set-based (one multi-row insert, one slot update per week). A
+/// report after its cycle's deadline, or after closing, is late; after closing it also shows
+/// in the next sheet. A no-change report copies the project's previous progress and
+/// year-to-date figure. Expects the caller's transaction.
+///
+/// # Errors
+/// [`StoreError::Db`] if a statement fails.
+pub async fn submit_reports<C: ConnectionTrait>(
+    conn: &C,
+    reports: &[NewReport],
+    now_ms: i64,
+) -> Result<Vec<Submitted>, StoreError> {
+    let backend = conn.get_database_backend();
+    let mut weeks: Vec<&str> = reports.iter().map(|r| r.week.as_str()).collect();
+    weeks.sort_unstable();
+    weeks.dedup();
+    let mut cycles: HashMap<String, Cycle> = HashMap::new();
+    for w in &weeks {
+        if let Some(c) = cycle(conn, w).await? {
+            cycles.insert(w.to_string(), c);
+        }
+    }
+    let carry: Vec<Uuid> = reports
+        .iter()
+        .filter(|r| r.no_change)
+        .map(|r| r.project_id)
+        .collect();
+    let previous = if carry.is_empty() {
+        HashMap::new()
+    } else {
+        reports_of(conn, &carry).await?
+    };
+    let mut rows: Vec<Vec<SimpleExpr>> = Vec::with_capacity(reports.len());
+    let mut out = Vec::with_capacity(reports.len());
+    for r in reports {
+        let c = cycles.get(&r.week);
+        let late = c.is_some_and(|c| now_ms > c.deadline_at || c.state == CycleState::Closed);
+        let id = Uuid::now_v7();
+        let (mut progress, mut ytd, mut amount) =
+            (r.progress.clone(), r.ytd_completed, r.week_amount);
+        if r.no_change {
+            // The newest report of an earlier week carries over.
+            let prev = previous
+                .get(&r.project_id)
+                .and_then(|list| {
+                    list.iter()
+                        .rev()
+                        .find(|(w, _, _)| w.as_str() < r.week.as_str())
+                })
+                .map(|(_, p, y)| (p.clone(), *y));
+            if progress.trim().is_empty() {
+                progress = prev
+                    .as_ref()
+                    .map(|p| p.0.clone())
+                    .unwrap_or_else(|| "本期无变化".into());
+            }
+            ytd = ytd.or(prev.and_then(|p| p.1));
+            amount = amount.or(Some(0));
+        }
+        rows.push(vec![
+            Expr::val(id),
+            Expr::val(r.project_id),
+            Expr::val(r.week.clone()),
+            Expr::val(c.map(|c| c.id)),
+            Expr::val(amount),
+            Expr::val(ytd),
+            Expr::val(progress),
+            Expr::val(r.milestones.clone()),
+            Expr::val(r.next_week_plan.clone()),
+            Expr::val(r.contact.clone()),
+            Expr::val(r.no_change),
+            Expr::val(late),
+            Expr::val(r.submitted_by.clone()),
+            Expr::val(now_ms),
+            Expr::val(r.problems.clone()),
+        ]);
+        out.push(Submitted {
+            report_id: id,
+            project_id: r.project_id,
+            week: r.week.clone(),
+            late,
+            slot_status: None,
+        });
+    }
+    let cols = [
+        "id",
+        "project_id",
+        "week",
+        "cycle_id",
+        "week_amount_yuan",
+        "ytd_completed_yuan",
+        "progress",
+        "milestones",
+        "next_week_plan",
+        "contact",
+        "no_change",
+        "late",
+        "submitted_by",
+        "submitted_at",
+        "problems",
+    ];
+    insert_batched(conn, "weekly_reports", &cols, rows, None, |_| {}).await?;
+    // Point each slot at its newest report; status by the report's lateness, never downgrading
+    // an in-time submission to late.
+    for (week, c) in &cycles {
+        let late = now_ms > c.deadline_at || c.state == CycleState::Closed;
+        let status = if late {
+            SlotStatus::Late
+        } else {
+            SlotStatus::Submitted
+        }
+        .code();
+        conn.execute_raw(stmt(
+            backend,
+            "UPDATE report_slots SET \
+               status = CASE WHEN status = 'submitted' THEN 'submitted' ELSE $3 END, \
+               report_id = (SELECT w.id FROM weekly_reports w WHERE w.project_id = report_slots.project_id \
+                            AND w.week = $2 ORDER BY w.submitted_at DESC, w.id DESC LIMIT 1), \
+               updated_at = $4 \
+             WHERE cycle_id = $1 AND project_id IN \
+               (SELECT project_id FROM weekly_reports WHERE week = $2 AND submitted_at = $4)",
+            vec![c.id.into(), week.clone().into(), status.into(), now_ms.into()],
+        ))
+        .await?;
+        let st = conn
+            .query_all_raw(stmt(
+                backend,
+                "SELECT project_id, status FROM report_slots WHERE cycle_id = $1 AND updated_at = $2",
+                vec![c.id.into(), now_ms.into()],
+            ))
+            .await?;
+        let mut by_project = HashMap::new();
+        for r in st {
+            by_project.insert(
+                r.try_get::<Uuid>("", "project_id")?,
+                coded(&r, "status", SlotStatus::parse)?,
+            );
+        }
+        for s in out.iter_mut().filter(|s| &s.week == week) {
+            s.slot_status = by_project.get(&s.project_id).cloned();
+        }
+    }
+    Ok(out)
+}
+
+/// The reports of the given projects, oldest first per project: (week, progress, ytd).
+async fn reports_of<C: ConnectionTrait>(
+    conn: &C,
+    projects: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<(String, String, Option<i64>)>>, StoreError> {
+    let backend = conn.get_database_backend();
+    let mut out: HashMap<Uuid, Vec<(String, String, Option<i64>)>> = HashMap::new();
+    for chunk in projects.chunks(crate::sql::batch_rows(1)) {
+        let sql = format!(
+            "SELECT project_id, week, progress, ytd_completed_yuan FROM weekly_reports \
+             WHERE project_id IN ({}) ORDER BY project_id, week, submitted_at",
+            crate::sql::placeholders(1, chunk.len())
+        );
+        let rows = conn
+            .query_all_raw(stmt(
+                backend,
+                &sql,
+                chunk.iter().map(|u| (*u).into()).collect(),
+            ))
+            .await?;
+        for r in rows {
+            out.entry(r.try_get("", "project_id")?).or_default().push((
+                r.try_get("", "week")?,
+                r.try_get("", "progress")?,
+                r.try_get("", "ytd_completed_yuan")?,
+            ));
+        }
+    }
+    Ok(out)
+}
