@@ -73,7 +73,7 @@ async fn three_items_one_digest(t: &TestDb) {
     let text = digest.text.as_deref().unwrap();
     for i in 1..=3 {
         assert!(
-            text.contains(&format!("2024-W3{i} 周报尚未报送")),
+            text.contains(&format!("2024年第3{i}周周报尚未报送")),
             "item {i} missing:\n{text}"
         );
     }

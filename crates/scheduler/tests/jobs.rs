@@ -144,9 +144,13 @@ async fn reminders_render_from_the_edited_template(t: &TestDb) {
     assert_eq!(got.len(), rows.len());
     for m in &got {
         let body = m.text.as_deref().unwrap_or_default();
-        assert!(body.contains("【办公室修改】以下项目2024-W37"), "{body}");
         assert!(
-            m.subject.starts_with("【周调度提醒】2024-W37"),
+            body.contains("【办公室修改】以下项目2024年第37周"),
+            "{body}"
+        );
+        assert!(
+            m.subject
+                .starts_with("【周调度提醒】2024年第37周周报尚未报送"),
             "{}",
             m.subject
         );
