@@ -3,8 +3,11 @@
 mod bulletin;
 mod cli;
 mod foundation;
+mod http_api;
+mod http_auth;
 mod issue;
 mod mail;
 mod report;
 mod scheduler;
+mod server;
 mod token;

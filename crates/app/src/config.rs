@@ -18,6 +18,7 @@ const KNOWN_TABLES: &[&str] = &[
     "smtp",
     "mail",
     "schedules",
+    "http",
 ];
 
 /// The whole configuration, validated.
@@ -37,6 +38,8 @@ pub struct AppConfig {
     pub mail: docket_notifier::MailConfig,
     /// `[schedules]`: the weekly cycle, reminders, closing, bulletin and custom cron jobs.
     pub schedules: docket_scheduler::SchedulesConfig,
+    /// `[http]`: the HTTP service's public address, sessions and upload limits.
+    pub http: crate::web::HttpSettings,
 }
 
 impl AppConfig {
@@ -91,6 +94,8 @@ pub fn load_str(
     let mail: docket_notifier::MailConfig = section(&doc, "mail").map_err(bad)?;
     let schedules: docket_scheduler::SchedulesConfig = section(&doc, "schedules").map_err(bad)?;
     schedules.validate().map_err(bad)?;
+    let http: crate::web::HttpSettings = section(&doc, "http").map_err(bad)?;
+    http.validate().map_err(bad)?;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     docket_notifier::NotifierSettings::resolve(&core, &smtp, &mail, dir, &|k| {
         std::env::var(k).ok()
@@ -104,6 +109,7 @@ pub fn load_str(
         smtp,
         mail,
         schedules,
+        http,
     })
 }
 

@@ -13,9 +13,12 @@ use docket_scheduler::Scheduler;
 use docket_store::Db;
 use docket_workflow::{Settings, Workflow};
 
+use docket_auth::LinkSigner;
+
 use crate::actor::Actor;
 use crate::config::{self, AppConfig};
 use crate::error::{AppError, AppResult};
+use crate::links::ActionLinks;
 
 /// Everything a use case works with.
 #[derive(Debug, Clone)]
@@ -32,6 +35,8 @@ pub struct App {
     pub workflow: Arc<Workflow>,
     /// The weekly-dispatch scheduler over this configuration and calendar.
     pub scheduler: Arc<Scheduler>,
+    /// Signed one-click links in emails, when a secret is configured ([`App::with_links`]).
+    pub links: Option<Arc<ActionLinks>>,
 }
 
 impl App {
@@ -96,7 +101,24 @@ impl App {
             calendar: Arc::new(calendar),
             workflow: Arc::new(workflow),
             scheduler: Arc::new(scheduler),
+            links: None,
         })
+    }
+
+    /// The same app with signed one-click links in emails (and their pages working): links
+    /// under `base_url`, signed by `signer` (keyed with `DOCKET_SECRET`).
+    pub fn with_links(&self, signer: LinkSigner, base_url: &str) -> App {
+        let mut office: Vec<String> = self.config.workflow.office_staff.clone();
+        office.push(self.config.core.office.head.clone());
+        App {
+            links: Some(Arc::new(ActionLinks::new(
+                signer,
+                base_url,
+                office,
+                self.clock.clone(),
+            ))),
+            ..self.clone()
+        }
     }
 
     /// The same app on another clock (the demo runs September 2024 on a manual clock).
@@ -112,12 +134,14 @@ impl App {
     /// # Errors
     /// As [`App::assemble`].
     pub fn with_calendar(&self, calendar: WorkCalendar) -> AppResult<App> {
-        App::with_parts(
+        let mut app = App::with_parts(
             self.config.clone(),
             self.db.clone(),
             self.clock.clone(),
             calendar,
-        )
+        )?;
+        app.links = self.links.clone();
+        Ok(app)
     }
 
     /// A scheduler of its own (the service's, the demo's), holding the lease as `holder`
@@ -144,13 +168,17 @@ impl App {
             std::env::var(k).ok()
         })
         .map_err(|e| AppError::bad_input(format!("config {}: {e}", c.path.display())))?;
-        Ok(Dispatcher::new(
+        let dispatcher = Dispatcher::new(
             self.db.clone(),
             &c.core,
             settings,
             self.clock.clone(),
             self.calendar.clone(),
-        )?)
+        )?;
+        if let Some(links) = &self.links {
+            dispatcher.set_links(links.clone());
+        }
+        Ok(dispatcher)
     }
 
     /// Resolves who acts: `None` is the coordinating office, else a configured official.

@@ -18,12 +18,16 @@ pub mod demo;
 pub mod error;
 pub mod imports;
 pub mod issues;
+pub mod links;
 pub mod mail;
 pub mod projects;
 pub mod reports;
 pub mod schedules;
 pub mod service;
+pub mod signin;
+pub mod status;
 pub mod tokens;
+pub mod web;
 
 pub use actor::Actor;
 pub use config::AppConfig;

@@ -54,3 +54,15 @@ pub async fn retry_mail(app: &App, actor: &Actor, id: &str) -> AppResult<Uuid> {
         ))),
     }
 }
+
+/// One outbox row as the CLI's `mail list --format json` and the API show it.
+pub fn mail_entry(r: &OutboxRow) -> serde_json::Value {
+    use docket_store::time::from_ms;
+    serde_json::json!({
+        "id": r.id, "kind": r.kind, "to": r.to_email, "state": r.state,
+        "attempts": r.attempts, "dedupe_key": r.dedupe_key, "last_error": r.last_error,
+        "created_at": from_ms(r.created_at).to_rfc3339(),
+        "next_attempt_at": from_ms(r.next_attempt_at).to_rfc3339(),
+        "sent_at": r.sent_at.map(|t| from_ms(t).to_rfc3339()),
+    })
+}

@@ -22,3 +22,39 @@ pub async fn list_projects(
     }
     Ok(list)
 }
+
+/// One project as people read it: its listing (plan, level, stage, owner) and its issues.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProjectView {
+    /// The library's line for the project.
+    #[serde(flatten)]
+    pub project: ProjectListing,
+    /// Its issues, open and closed, oldest first.
+    pub issues: Vec<docket_workflow::service::IssueSummary>,
+}
+
+/// Project `code` (of `year`'s plan, or the latest) if `actor` may see it, with its issues.
+///
+/// # Errors
+/// Not found (also when the actor may not see it); unexpected if the database fails.
+pub async fn show_project(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    year: Option<i32>,
+) -> AppResult<ProjectView> {
+    let code = code.trim();
+    let project = list_projects(app, actor, year)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|p| p.code == code)
+        .ok_or_else(|| crate::AppError::NotFound(format!("project {code}: no such project")))?;
+    let all = docket_store::issues::IssueFilter::default();
+    let issues = crate::issues::list_issues(app, actor, &all, false)
+        .await?
+        .into_iter()
+        .filter(|i| i.project == code)
+        .collect();
+    Ok(ProjectView { project, issues })
+}

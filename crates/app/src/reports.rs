@@ -6,7 +6,7 @@ use docket_scheduler::reports::ReportInput;
 use docket_store::cycles::Submitted;
 use docket_workflow::Raised;
 use docket_workflow::report_problems::issues_from_report;
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 
 use crate::actor::{Actor, require_reporter};
 use crate::context::App;
@@ -84,6 +84,20 @@ pub async fn submit_reports(
     actor: &Actor,
     inputs: &[ReportInput],
 ) -> AppResult<ReportsSubmitted> {
+    submit_reports_on(app, &app.db.conn, actor, inputs).await
+}
+
+/// As [`submit_reports`], on `conn`: inside a caller's transaction (e.g. a one-click link's,
+/// which records the link's use beside the report) the work is a savepoint of it.
+///
+/// # Errors
+/// As [`submit_reports`].
+pub async fn submit_reports_on<C: ConnectionTrait + TransactionTrait>(
+    app: &App,
+    conn: &C,
+    actor: &Actor,
+    inputs: &[ReportInput],
+) -> AppResult<ReportsSubmitted> {
     if inputs.is_empty() {
         return Err(AppError::bad_input("no reports to submit"));
     }
@@ -94,7 +108,7 @@ pub async fn submit_reports(
         .flat_map(|(i, r)| check(i, many, r))
         .collect();
     let codes: Vec<String> = inputs.iter().map(|r| r.code.trim().to_string()).collect();
-    let projects = docket_store::issues::projects_by_code(&app.db.conn, &codes).await?;
+    let projects = docket_store::issues::projects_by_code(conn, &codes).await?;
     for (i, code) in codes.iter().enumerate() {
         if !code.is_empty() && !projects.contains_key(code) {
             bad.push(if many {
@@ -120,7 +134,7 @@ pub async fn submit_reports(
         require_reporter(actor, &projects[code])?;
     }
     let now = app.now();
-    let txn = app.db.conn.begin().await?;
+    let txn = conn.begin().await?;
     let reports = docket_scheduler::reports::submit(&txn, inputs, &actor.id, now).await?;
     let items: Vec<_> = inputs
         .iter()
@@ -145,4 +159,21 @@ pub fn read_report_file(
     default_week: Option<docket_domain::period::IsoWeek>,
 ) -> AppResult<Vec<ReportInput>> {
     Ok(docket_library::reports::read_batch(path, default_week)?)
+}
+
+/// The week's report lines (one per project of the cycle: status, amounts, progress) that
+/// `actor` may see: an owner contact its unit's, everyone else all.
+///
+/// # Errors
+/// Not found when no cycle was opened for the week; unexpected if the database fails.
+pub async fn list_reports(
+    app: &App,
+    actor: &Actor,
+    week: docket_domain::period::IsoWeek,
+) -> AppResult<Vec<docket_store::dispatch_sheet::SheetRow>> {
+    let mut rows = crate::cycles::cycle_sheet(app, week).await?.rows;
+    if let (false, Some(unit)) = (actor.office, actor.unit.as_deref()) {
+        rows.retain(|r| r.owner_unit == unit);
+    }
+    Ok(rows)
 }

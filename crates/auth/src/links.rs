@@ -223,6 +223,15 @@ pub async fn consume<C: ConnectionTrait>(
     }
 }
 
+/// Whether the claim's link has been used already (for the page a link opens: a used link
+/// says so instead of offering its button). The use itself is decided by [`consume`].
+///
+/// # Errors
+/// [`AuthError::Store`] if the database fails.
+pub async fn is_used<C: ConnectionTrait>(conn: &C, claim: &ActionClaim) -> Result<bool, AuthError> {
+    Ok(store::link_used(conn, &claim.nonce).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

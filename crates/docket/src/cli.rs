@@ -40,6 +40,15 @@ pub struct GlobalArgs {
     /// Log filter, e.g. `debug` (default: RUST_LOG, else `info`). Logs go to stderr.
     #[arg(long, global = true, env = "DOCKET_LOG")]
     pub log_level: Option<String>,
+    /// Log format: `text` (default) or `json` (one JSON object per line, for collectors).
+    #[arg(
+        long,
+        global = true,
+        env = "DOCKET_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    pub log_format: crate::logging::LogFormat,
 }
 
 /// Every command.

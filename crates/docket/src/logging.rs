@@ -1,16 +1,34 @@
-//! Logs go to stderr (stdout carries only results), filtered by `--log-level` or `RUST_LOG`.
+//! Logs go to stderr (stdout carries only results), filtered by `--log-level` or `RUST_LOG`,
+//! as text for people or one JSON object per line (`--log-format json`) for collectors.
 
 use tracing_subscriber::EnvFilter;
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
 /// Installs the tracing subscriber; `level` overrides `RUST_LOG` (default `info`).
-pub fn init(level: Option<&str>) {
+pub fn init(level: Option<&str>, format: LogFormat) {
     let filter = level
         .map(EnvFilter::new)
         .or_else(|| EnvFilter::try_from_default_env().ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+    };
 }

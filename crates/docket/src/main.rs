@@ -6,7 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = docket::cli::Cli::parse();
-    docket::logging::init(cli.global.log_level.as_deref());
+    docket::logging::init(cli.global.log_level.as_deref(), cli.global.log_format);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

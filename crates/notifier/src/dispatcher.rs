@@ -78,6 +78,7 @@ pub(crate) struct Inner {
     pub(crate) language: Language,
     pub(crate) officials: Vec<Official>,
     pub(crate) tz: Tz,
+    pub(crate) links: std::sync::OnceLock<Arc<dyn crate::LinkMaker>>,
 }
 
 struct Job {
@@ -135,8 +136,15 @@ impl Dispatcher {
                 language: core.office.language,
                 officials: core.officials.clone(),
                 tz,
+                links: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    /// Has emails to officials carry the one-click links `maker` makes (set once; later
+    /// calls are ignored).
+    pub fn set_links(&self, maker: Arc<dyn crate::LinkMaker>) {
+        let _ = self.inner.links.set(maker);
     }
 
     /// This dispatcher's claim owner id (unique per instance).
@@ -338,6 +346,9 @@ impl Inner {
                 Language::En => "en",
             })
         });
+        if let (Some(maker), Some(official)) = (self.links.get(), row.official.as_deref()) {
+            maker.add_links(&row.kind, official, map);
+        }
         Ok(ctx)
     }
 

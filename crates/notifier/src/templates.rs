@@ -28,6 +28,7 @@ pub const KINDS: &[&str] = &[
     "bulletin",
     "digest",
     "calendar_alarm",
+    "signin",
 ];
 
 /// A rendered email.

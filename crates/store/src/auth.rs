@@ -410,6 +410,22 @@ pub async fn insert_used_link<C: ConnectionTrait>(
     Ok(r.rows_affected() > 0)
 }
 
+/// Whether the nonce of a one-click link has been used (for the page a link opens; the use
+/// itself is decided by [`insert_used_link`]).
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn link_used<C: ConnectionTrait>(conn: &C, nonce: &str) -> Result<bool, StoreError> {
+    let row = conn
+        .query_one_raw(raw(
+            conn.get_database_backend(),
+            "SELECT 1 AS one FROM used_links WHERE nonce = $1",
+            vec![nonce.to_string().into()],
+        ))
+        .await?;
+    Ok(row.is_some())
+}
+
 /// What [`purge_expired`] removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Purged {

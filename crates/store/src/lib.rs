@@ -22,6 +22,7 @@ pub mod progress;
 pub mod reference;
 pub mod scheduling;
 pub mod sql;
+pub mod stats;
 pub mod time;
 pub mod weekly_reports;
 

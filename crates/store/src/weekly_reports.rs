@@ -40,7 +40,7 @@ pub struct NewReport {
 }
 
 /// What recording a report did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Submitted {
     /// The report's id.
     pub report_id: Uuid,

@@ -87,18 +87,8 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
             let rows = docket_app::mail::list_mail(app, actor, state, limit).await?;
             match format {
                 ListFormat::Json => {
-                    let v: Vec<serde_json::Value> = rows
-                        .iter()
-                        .map(|r| {
-                            serde_json::json!({
-                                "id": r.id, "kind": r.kind, "to": r.to_email, "state": r.state,
-                                "attempts": r.attempts, "dedupe_key": r.dedupe_key, "last_error": r.last_error,
-                                "created_at": docket_store::time::from_ms(r.created_at).to_rfc3339(),
-                                "next_attempt_at": docket_store::time::from_ms(r.next_attempt_at).to_rfc3339(),
-                                "sent_at": r.sent_at.map(|t| docket_store::time::from_ms(t).to_rfc3339()),
-                            })
-                        })
-                        .collect();
+                    let v: Vec<serde_json::Value> =
+                        rows.iter().map(docket_app::mail::mail_entry).collect();
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
                 ListFormat::Table => {

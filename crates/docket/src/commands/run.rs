@@ -1,34 +1,93 @@
-//! `docket run`: the long-running service — the scheduler, email delivery and the
-//! escalation sweep (`docket_app::service`) — until Ctrl-C or SIGTERM.
+//! `docket run`: the long-running service — the HTTP service on `--listen`, the scheduler,
+//! email delivery and the escalation sweep (`docket_app::service`) — until Ctrl-C or SIGTERM.
+//! On a signal the HTTP service stops accepting and finishes the requests under way, then
+//! the scheduler and delivery finish their work and stop.
+
+use std::net::SocketAddr;
 
 use clap::Args;
 use docket_app::App;
+use docket_auth::LinkSigner;
 use tokio::sync::watch;
 
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 
 /// `run` options.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Where the HTTP service will listen (`DOCKET_LISTEN`).
+    /// Where the HTTP service listens (`DOCKET_LISTEN`).
     #[arg(long, env = "DOCKET_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
+}
+
+/// The key of signed links in emails, from `DOCKET_SECRET` (at least 32 bytes). Without one,
+/// one-click links are off — allowed only on a loopback address.
+fn link_signer(listen: &SocketAddr) -> Result<Option<LinkSigner>, CliError> {
+    match std::env::var("DOCKET_SECRET") {
+        Ok(secret) if !secret.is_empty() => LinkSigner::new(secret.as_bytes())
+            .map(Some)
+            .map_err(|e| CliError::bad_input(format!("DOCKET_SECRET: {e}"))),
+        _ if listen.ip().is_loopback() => {
+            tracing::warn!("DOCKET_SECRET is not set: one-click links in emails are off");
+            Ok(None)
+        }
+        _ => Err(CliError::bad_input(format!(
+            "DOCKET_SECRET: required when listening on {listen} (not loopback): set at least 32 random bytes, e.g. `openssl rand -base64 48`"
+        ))),
+    }
 }
 
 /// Runs the service until a shutdown signal, then lets the work under way finish.
 ///
 /// # Errors
-/// Bad input for a bad mail configuration; failure if the scheduler or delivery fails.
+/// Bad input for a bad listen address, secret or mail configuration; failure if the port
+/// cannot be bound or the scheduler or delivery fails.
 pub async fn run(app: &App, args: RunArgs) -> CliResult {
+    let listen: SocketAddr = args.listen.trim().parse().map_err(|_| {
+        CliError::bad_input(format!(
+            "--listen {}: not an address (e.g. 127.0.0.1:8080)",
+            args.listen
+        ))
+    })?;
+    let signer = link_signer(&listen)?;
     app.sync_reference().await?;
-    let (tx, rx) = watch::channel(false);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| CliError::failed(anyhow::anyhow!("cannot listen on {listen}: {e}")))?;
+    let bound = listener.local_addr().map_err(CliError::failed)?;
+    let base_url = app.config.http.base_url(&bound.to_string());
+    let app = match signer {
+        Some(s) => app.with_links(s, &base_url),
+        None => app.clone(),
+    };
+    let state = docket_http::HttpState::new(app.clone(), &base_url).map_err(CliError::bad_input)?;
+
+    let (http_stop, mut http_stopping) = watch::channel(false);
+    let on_signal = http_stop.clone();
     tokio::spawn(async move {
         shutdown_signal().await;
-        tracing::info!("shutting down: finishing the work under way");
-        let _ = tx.send(true);
+        tracing::info!("shutting down: finishing the requests and work under way");
+        let _ = on_signal.send(true);
     });
-    tracing::info!(listen = %args.listen, "docket run: scheduler and email delivery started");
-    docket_app::service::run_background(app, rx).await?;
+    let (work_stop, work_stopping) = watch::channel(false);
+    tracing::info!(listen = %bound, public = %base_url, "docket run: HTTP service, scheduler and email delivery started");
+    let http = async {
+        let stopped = async move {
+            let _ = http_stopping.wait_for(|s| *s).await;
+        };
+        let r = docket_http::serve(state, listener, stopped).await;
+        let _ = work_stop.send(true);
+        r
+    };
+    let work = async {
+        let r = docket_app::service::run_background(&app, work_stopping).await;
+        let _ = http_stop.send(true);
+        r
+    };
+    let (served, worked) = tokio::join!(http, work);
+    worked?;
+    served.map_err(|e| CliError::failed(anyhow::anyhow!("the HTTP service failed: {e}")))?;
+    tracing::info!("docket run: stopped");
     Ok(())
 }
 
