@@ -240,6 +240,35 @@ async fn one_click_accept_from_the_assignment_email(t: &TestDb) {
     };
     let mail = mail_to(&sink, "sun.li@example.gov.cn", "征地拆迁未完成").await;
     let text = mail.text.as_deref().unwrap();
+    // People see the short number (year-count), never the UUID.
+    let d: Value = s
+        .http
+        .get(s.url(&format!("/api/issues/{id}")))
+        .bearer_auth(&office)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let number = d["number"].as_str().unwrap().to_string();
+    assert!(number.ends_with("-001") && number.len() == 8, "{number}");
+    assert!(mail.subject.contains(&number), "{}", mail.subject);
+    assert!(
+        !text.contains(&id) && !mail.subject.contains(&id),
+        "no UUID in the email"
+    );
+    let by_number: Value = s
+        .http
+        .get(s.url(&format!("/api/issues/{number}")))
+        .bearer_auth(&office)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_number["id"].as_str(), Some(id.as_str()));
     assert!(text.contains("一键签收"), "{text}");
     let url = link(text, &s.base, "/act/");
     let path = url.trim_start_matches(&s.base).to_string();

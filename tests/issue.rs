@@ -146,3 +146,61 @@ async fn raise_show_and_bad_input(t: &TestDb) {
     assert_eq!(issue_count(t).await, before, "refusals write nothing");
 }
 dual_test!(raise_show_and_bad_input);
+
+/// Parallel writers wait for each other instead of failing: 4 loops of 15 `issue raise` at
+/// once, each with its own titles, all exit 0 and every issue gets its own short number
+/// (SQLite: write transactions begin IMMEDIATE; PostgreSQL: the counter row serialises).
+async fn parallel_raises_all_succeed(t: &TestDb) {
+    let cfg = sample_config();
+    let o = docket(
+        &t.url,
+        &cfg,
+        &["import", "projects", "config/sample/projects.csv"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let loops: Vec<_> = (0..4)
+        .map(|l| {
+            let (url, cfg) = (t.url.clone(), cfg.clone());
+            std::thread::spawn(move || {
+                (0..15)
+                    .map(|i| {
+                        let title = format!("并发问题{l}-{i}");
+                        let o = docket(
+                            &url,
+                            &cfg,
+                            &[
+                                "issue",
+                                "raise",
+                                "--project",
+                                "SZ2024001",
+                                "--category",
+                                "land",
+                                "--title",
+                                &title,
+                            ],
+                        );
+                        (o.status.code(), stderr(&o))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let results: Vec<_> = loops.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let failed: Vec<_> = results.iter().filter(|(c, _)| *c != Some(0)).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of 60 failed: {failed:?}",
+        failed.len()
+    );
+    let numbers: std::collections::HashSet<Option<String>> =
+        docket_store::entity::issues::Entity::find()
+            .all(&t.db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.number)
+            .collect();
+    assert_eq!(numbers.len(), 60, "60 distinct numbers");
+    assert!(numbers.iter().all(Option::is_some));
+}
+dual_test!(parallel_raises_all_succeed);

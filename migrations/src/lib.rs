@@ -24,6 +24,7 @@ mod m20261127_000009_bulletins;
 mod m20261127_501000_report_problems;
 mod m20261127_502000_report_slots_unchecked;
 mod m20261127_510000_auth;
+mod m20261206_520000_issue_numbers;
 mod util;
 
 /// Every migration, in order.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_501000_report_problems::Migration),
             Box::new(m20261127_502000_report_slots_unchecked::Migration),
             Box::new(m20261127_510000_auth::Migration),
+            Box::new(m20261206_520000_issue_numbers::Migration),
         ]
     }
 }

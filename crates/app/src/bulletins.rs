@@ -72,7 +72,11 @@ pub async fn send_bulletin(
     let b = bulletin_model(app, month).await?;
     let rendered = docket_bulletin::render_all(&b)?;
     let now = docket_store::time::to_ms(app.now());
-    let tx = app.db.conn.begin().await?;
+    let tx = app
+        .db
+        .conn
+        .begin_with_options(docket_store::db::WRITE)
+        .await?;
     let q = docket_bulletin::queue_bulletin(
         &tx,
         &app.config.core,

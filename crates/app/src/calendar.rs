@@ -78,7 +78,11 @@ pub async fn import_calendar_year(
     let mut calendar = (*app.calendar).clone();
     calendar.insert(table.clone());
     let updated = app.with_calendar(calendar)?;
-    let txn = app.db.conn.begin().await?;
+    let txn = app
+        .db
+        .conn
+        .begin_with_options(docket_store::db::WRITE)
+        .await?;
     docket_store::calendar::save_year(
         &txn,
         &docket_store::calendar::StoredYear {

@@ -251,7 +251,7 @@ fn scheduler(config: &Arc<AppConfig>, db: &Db, calendar: &WorkCalendar) -> AppRe
 /// Unexpected if the database fails.
 pub async fn sync_reference(db: &Db, config: &AppConfig, now: DateTime<Utc>) -> AppResult {
     use sea_orm::TransactionTrait;
-    let txn = db.conn.begin().await?;
+    let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
     docket_store::reference::sync_reference(&txn, &config.core, docket_store::time::to_ms(now))
         .await?;
     txn.commit().await?;

@@ -14,13 +14,29 @@ use crate::actor::{Actor, require_office};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 
-/// Parses an issue id as typed by a person.
+/// The issue a person names: its short number (`2024-031`) or its id.
 ///
 /// # Errors
-/// Bad input naming the text.
-pub fn parse_issue_id(text: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(text.trim())
-        .map_err(|_| AppError::bad_input(format!("issue id {text:?}: not an issue id")))
+/// Bad input for text that is neither; not found for a number no issue has.
+pub async fn resolve_issue_id(app: &App, text: &str) -> AppResult<Uuid> {
+    let t = text.trim();
+    if let Ok(id) = Uuid::parse_str(t) {
+        return Ok(id);
+    }
+    let is_number = t.len() <= 12
+        && t.split_once('-').is_some_and(|(y, n)| {
+            y.len() == 4
+                && !n.is_empty()
+                && (y.chars().chain(n.chars())).all(|c| c.is_ascii_digit())
+        });
+    if !is_number {
+        return Err(AppError::bad_input(format!(
+            "issue {text:?}: not an issue number (e.g. 2024-031) or id"
+        )));
+    }
+    docket_store::issues::issue_id_by_number(&app.db.conn, t)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("issue {t}: no such issue")))
 }
 
 /// Raises one issue as `actor` and routes it; an open duplicate returns the existing id.

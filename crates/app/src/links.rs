@@ -251,7 +251,10 @@ pub async fn open_link(app: &App, token: &str) -> AppResult<LinkPage> {
     let subject = match &object {
         Object::Issue(id) => {
             let d = app.workflow.show(&app.db.conn, *id, now).await?;
-            format!("{}：{}", d.project_name, d.title)
+            match &d.number {
+                Some(n) => format!("{n} {}：{}", d.project_name, d.title),
+                None => format!("{}：{}", d.project_name, d.title),
+            }
         }
         Object::Report(week, code) => {
             let p =
@@ -295,7 +298,11 @@ pub async fn follow_link(app: &App, token: &str, form: &LinkForm) -> AppResult<S
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
-    let txn = app.db.conn.begin().await?;
+    let txn = app
+        .db
+        .conn
+        .begin_with_options(docket_store::db::WRITE)
+        .await?;
     match docket_auth::links::consume(&txn, &claim, now).await {
         Ok(()) => {}
         Err(AuthError::Link(e)) => return Err(refusal(e)),

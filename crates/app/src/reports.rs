@@ -134,7 +134,7 @@ pub async fn submit_reports_on<C: ConnectionTrait + TransactionTrait>(
         require_reporter(actor, &projects[code])?;
     }
     let now = app.now();
-    let txn = conn.begin().await?;
+    let txn = conn.begin_with_options(docket_store::db::WRITE).await?;
     let reports = docket_scheduler::reports::submit(&txn, inputs, &actor.id, now).await?;
     let items: Vec<_> = inputs
         .iter()

@@ -65,7 +65,11 @@ pub async fn request_signin(
     }
     let now = app.now();
     let core = &app.config.core;
-    let txn = app.db.conn.begin().await?;
+    let txn = app
+        .db
+        .conn
+        .begin_with_options(docket_store::db::WRITE)
+        .await?;
     let lookup = |normalised: &str| {
         core.officials
             .iter()
@@ -126,7 +130,11 @@ pub async fn request_signin(
 /// # Errors
 /// Not found (unknown link), conflict (already used or expired: ask for a new one).
 pub async fn redeem_signin(app: &App, token: &str) -> AppResult<Session> {
-    let txn = app.db.conn.begin().await?;
+    let txn = app
+        .db
+        .conn
+        .begin_with_options(docket_store::db::WRITE)
+        .await?;
     let session =
         match docket_auth::signin::redeem(&txn, &signin_config(app), token, app.now()).await {
             Ok(s) => s,

@@ -96,8 +96,11 @@ pub async fn create<C: ConnectionTrait>(
     expires_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<NewToken, AuthError> {
-    // 6 bytes → exactly 8 base64url characters; 32 bytes → 43.
-    let key = random_text(6);
+    // 6 bytes → exactly 8 base64url characters; 32 bytes → 43. A key starting with '-'
+    // would read as an option in `docket token revoke KEY`, so draw again (1 in 64).
+    let key = std::iter::repeat_with(|| random_text(6))
+        .find(|k| !k.starts_with('-'))
+        .unwrap_or_default();
     let secret = format!("{TOKEN_PREFIX}{key}{}", random_text(32));
     let row = store::NewApiToken {
         key: key.clone(),

@@ -57,7 +57,7 @@ pub async fn import_projects(
         actor: opts.actor.clone(),
         now_ms: opts.now_ms,
     };
-    let txn = db.conn.begin().await?;
+    let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
     let total = records.len();
     let summary = upsert_projects(&txn, &records, &meta, |n| progress(n.min(total), total)).await?;
     report.projects = Some(summary);
@@ -82,7 +82,7 @@ pub async fn import_progress(
     let ids = docket_store::library::project_ids(&db.conn).await?;
     let records = rows::progress_rows(&table, &ids).map_err(ImportError::BadRows)?;
     if !opts.dry_run {
-        let txn = db.conn.begin().await?;
+        let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
         upsert_progress(&txn, &records, opts.now_ms, |_| {}).await?;
         txn.commit().await?;
     }
@@ -106,7 +106,7 @@ pub async fn import_milestones(
     let ids = docket_store::library::project_ids(&db.conn).await?;
     let records = rows::milestone_rows(&table, &ids).map_err(ImportError::BadRows)?;
     if !opts.dry_run {
-        let txn = db.conn.begin().await?;
+        let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
         upsert_milestones(&txn, &records, opts.now_ms).await?;
         txn.commit().await?;
     }
@@ -129,7 +129,7 @@ pub async fn import_indicators(
     let table = read_table(path)?;
     let records = rows::indicator_rows(&table).map_err(ImportError::BadRows)?;
     if !opts.dry_run {
-        let txn = db.conn.begin().await?;
+        let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
         upsert_indicators(&txn, &records, opts.now_ms).await?;
         txn.commit().await?;
     }

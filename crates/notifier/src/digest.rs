@@ -104,7 +104,11 @@ impl Dispatcher {
                 period: Some(date.to_string()),
                 attachments: vec![],
             };
-            let txn = inner.db.conn.begin().await?;
+            let txn = inner
+                .db
+                .conn
+                .begin_with_options(docket_store::db::WRITE)
+                .await?;
             let n = outbox::enqueue(&txn, &[msg], now).await?;
             if n == 0 {
                 // Today's digest is already queued; later items wait for the next one.

@@ -364,7 +364,11 @@ impl Scheduler {
                 .then(a.0.work.rank().cmp(&b.0.work.rank()))
         });
         if !skip_only.is_empty() {
-            let txn = self.db.conn.begin().await?;
+            let txn = self
+                .db
+                .conn
+                .begin_with_options(docket_store::db::WRITE)
+                .await?;
             if !scheduling::check_fence(&txn, LEASE, &self.holder, token).await? {
                 txn.rollback().await?;
                 report.leader = false;
@@ -432,7 +436,12 @@ impl Scheduler {
         token: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, FireError> {
-        let txn = self.db.conn.begin().await.map_err(SchedulerError::from)?;
+        let txn = self
+            .db
+            .conn
+            .begin_with_options(docket_store::db::WRITE)
+            .await
+            .map_err(SchedulerError::from)?;
         if !scheduling::check_fence(&txn, LEASE, &self.holder, token)
             .await
             .map_err(SchedulerError::from)?
@@ -469,7 +478,12 @@ impl Scheduler {
     ) -> Result<Vec<(String, String, String)>, FireError> {
         let mut fired = Vec::new();
         for chunk in jobs.chunks(1000) {
-            let txn = self.db.conn.begin().await.map_err(SchedulerError::from)?;
+            let txn = self
+                .db
+                .conn
+                .begin_with_options(docket_store::db::WRITE)
+                .await
+                .map_err(SchedulerError::from)?;
             if !scheduling::check_fence(&txn, LEASE, &self.holder, token)
                 .await
                 .map_err(SchedulerError::from)?

@@ -54,7 +54,7 @@ pub async fn submit<C: ConnectionTrait + TransactionTrait>(
         return Err(SchedulerError::BadRows(bad));
     }
     // A savepoint when the caller already holds a transaction (report + its issues).
-    let txn = conn.begin().await?;
+    let txn = conn.begin_with_options(docket_store::db::WRITE).await?;
     let out = cycles::submit_reports(&txn, &rows, now.timestamp_millis()).await?;
     txn.commit().await?;
     Ok(out)

@@ -125,6 +125,17 @@ pub async fn migrate(db: &Db) -> Result<usize, StoreError> {
     Ok(pending)
 }
 
+/// Options of every write transaction: on SQLite it begins `IMMEDIATE`, taking the one
+/// writer's lock at `BEGIN` (waiting up to the busy timeout) instead of at its first write —
+/// a deferred transaction that read first cannot upgrade when another writer committed
+/// meanwhile and fails at once with "database is locked". PostgreSQL ignores it, and a
+/// transaction begun inside another is a savepoint either way.
+pub const WRITE: sea_orm::TransactionOptions = sea_orm::TransactionOptions {
+    isolation_level: None,
+    access_mode: None,
+    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -160,7 +160,7 @@ impl SelectKey for sea_orm::Select<issues::Entity> {
     }
 }
 
-const ISSUE_COLS: [&str; 21] = [
+const ISSUE_COLS: [&str; 22] = [
     "id",
     "project_id",
     "category",
@@ -182,6 +182,7 @@ const ISSUE_COLS: [&str; 21] = [
     "resolution",
     "version",
     "updated_at",
+    "number",
 ];
 
 fn issue_row(m: &issues::Model) -> Vec<SimpleExpr> {
@@ -207,7 +208,57 @@ fn issue_row(m: &issues::Model) -> Vec<SimpleExpr> {
         Expr::val(m.resolution.clone()),
         Expr::val(m.version),
         Expr::val(m.updated_at),
+        Expr::val(m.number.clone()),
     ]
+}
+
+/// Reserves `n` consecutive issue numbers of `year`; returns the first (1-based). Run it in
+/// the transaction that inserts the issues: the counter row stays locked until it commits,
+/// and a rollback gives the numbers back.
+///
+/// # Errors
+/// [`StoreError::Db`] if a statement fails.
+pub async fn reserve_issue_numbers<C: ConnectionTrait>(
+    conn: &C,
+    year: i32,
+    n: i64,
+) -> Result<i64, StoreError> {
+    let backend = conn.get_database_backend();
+    conn.execute_raw(crate::sql::stmt(
+        backend,
+        "INSERT INTO issue_counters (year, last) VALUES ($1, 0) ON CONFLICT DO NOTHING",
+        vec![year.into()],
+    ))
+    .await?;
+    let row = conn
+        .query_one_raw(crate::sql::stmt(
+            backend,
+            "UPDATE issue_counters SET last = last + $1 WHERE year = $2 RETURNING last",
+            vec![n.into(), year.into()],
+        ))
+        .await?
+        .ok_or_else(|| StoreError::Corrupt {
+            table: "issue_counters",
+            column: "last",
+            reason: format!("no row for {year}"),
+        })?;
+    let last: i64 = row.try_get("", "last")?;
+    Ok(last - n + 1)
+}
+
+/// The id of the issue with this short number (e.g. `2024-031`), if any.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn issue_id_by_number<C: ConnectionTrait>(
+    conn: &C,
+    number: &str,
+) -> Result<Option<Uuid>, StoreError> {
+    Ok(issues::Entity::find()
+        .filter(issues::Column::Number.eq(number))
+        .one(conn)
+        .await?
+        .map(|i| i.id))
 }
 
 /// Inserts new issues in multi-row statements. A second open issue with the same identity

@@ -34,7 +34,7 @@ impl Workflow {
         action: Action,
         now: DateTime<Utc>,
     ) -> Result<issues::Model, WorkflowError> {
-        let txn = db.begin().await?;
+        let txn = db.begin_with_options(docket_store::db::WRITE).await?;
         let issue = repo::get_issue(&txn, id)
             .await?
             .ok_or_else(|| WorkflowError::UnknownIssue(id.to_string()))?;

@@ -169,6 +169,7 @@ pub fn messages(
         "issue": {
             "id": issue.id.to_string(),
             "title": issue.title,
+            "number": issue.number,
             "detail": issue.detail,
             "category": issue.category,
             "category_label": cat_label,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use docket_domain::issue::{IssueCategory, IssueState, Severity};
 use docket_store::entity::issues;
 use docket_store::issues::{self as repo, OpenKey, ProjectRef};
@@ -46,6 +46,12 @@ pub struct Raised {
     pub id: Uuid,
     /// False when the same open problem existed already.
     pub created: bool,
+}
+
+/// The short number people use: the year of raising and its count in that year, at least
+/// three digits (`2024-031`).
+pub fn issue_number(year: i32, n: i64) -> String {
+    format!("{year}-{n:03}")
 }
 
 /// The key that makes two titles "the same problem": trimmed and case-folded.
@@ -167,7 +173,7 @@ impl Workflow {
         projects: &HashMap<String, ProjectRef>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Raised>, WorkflowError> {
-        let txn = db.begin().await?;
+        let txn = db.begin_with_options(docket_store::db::WRITE).await?;
         match self.raise_in(&txn, actor, valid, projects, now).await {
             Ok(out) => {
                 txn.commit().await?;
@@ -206,6 +212,20 @@ impl Workflow {
         let mut events = Vec::new();
         let mut mails: Vec<NewMessage> = Vec::new();
         let mut route_cache: HashMap<(Uuid, IssueCategory), Route> = HashMap::new();
+        // Numbers for the issues that will be new (not an open duplicate, not a repeat in
+        // this batch), reserved in one statement.
+        let fresh = {
+            let mut seen = std::collections::HashSet::new();
+            keys.iter()
+                .filter(|k| !open.contains_key(*k) && seen.insert((*k).clone()))
+                .count()
+        };
+        let year = today.year();
+        let mut next_number = if fresh > 0 {
+            repo::reserve_issue_numbers(txn, year, fresh as i64).await?
+        } else {
+            0
+        };
         for (v, key) in valid.iter().zip(keys) {
             if let Some(id) = open.get(&key) {
                 out.push(Raised {
@@ -244,7 +264,9 @@ impl Workflow {
                 resolution: None,
                 version: 1,
                 updated_at: now_ms,
+                number: Some(issue_number(year, next_number)),
             };
+            next_number += 1;
             let to = notify::assignees(&self.settings, route.task_force.as_deref());
             let data = EventData {
                 task_force: Some(route.task_force.clone()),

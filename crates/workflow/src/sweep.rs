@@ -45,7 +45,7 @@ impl Workflow {
         let now_ms = to_ms(now);
         let mut changed = 0;
         for issue in repo::provisional_issues(db).await? {
-            let txn = db.begin().await?;
+            let txn = db.begin_with_options(docket_store::db::WRITE).await?;
             let events = repo::issue_events(&txn, issue.id).await?;
             let mut last_set = None;
             for e in events.iter().rev() {
@@ -138,7 +138,7 @@ impl Workflow {
     ) -> Result<SweepReport, WorkflowError> {
         let today = limits::business_date(&self.settings, now);
         let now_ms = to_ms(now);
-        let txn = db.begin().await?;
+        let txn = db.begin_with_options(docket_store::db::WRITE).await?;
         let candidates = repo::overdue_issues(&txn, today, 3).await?;
         let projects = repo::projects_by_id(
             &txn,

@@ -45,6 +45,8 @@ pub struct HistoryEntry {
 pub struct IssueDetail {
     /// Id.
     pub id: Uuid,
+    /// The short number people use (`2024-031`), if it has one.
+    pub number: Option<String>,
     /// Project code.
     pub project: String,
     /// Category code.
@@ -92,6 +94,8 @@ pub struct IssueDetail {
 pub struct IssueSummary {
     /// Id.
     pub id: Uuid,
+    /// The short number people use (`2024-031`), if it has one.
+    pub number: Option<String>,
     /// Project code.
     pub project: String,
     /// Category.
@@ -167,6 +171,7 @@ impl Workflow {
             .collect::<Result<_, WorkflowError>>()?;
         Ok(IssueDetail {
             id: issue.id,
+            number: issue.number.clone(),
             project: project.as_ref().map(|p| p.code.clone()).unwrap_or_default(),
             project_name: project.map(|p| p.name).unwrap_or_default(),
             category: category.code().to_string(),
@@ -221,6 +226,7 @@ impl Workflow {
             }
             out.push(IssueSummary {
                 id: i.id,
+                number: i.number.clone(),
                 project: projects
                     .get(&i.project_id)
                     .map(|p| p.code.clone())

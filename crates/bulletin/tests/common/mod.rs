@@ -417,6 +417,7 @@ pub async fn seed(t: &TestDb, p3_monthly: bool) {
             resolution: Set(None),
             version: Set(1),
             updated_at: Set(raised),
+            number: Set(Some(format!("2024-{:03}", n + 1))),
         }
         .insert(&tx)
         .await

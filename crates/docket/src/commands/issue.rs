@@ -222,7 +222,8 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             return output::print(&r.id.to_string());
         }
         IssueCmd::Show(a) => {
-            let d = issues::show_issue(app, actor, issues::parse_issue_id(&a.id)?).await?;
+            let d =
+                issues::show_issue(app, actor, issues::resolve_issue_id(app, &a.id).await?).await?;
             return match a.format {
                 Format::Json => output::print_json(&d),
                 Format::Table => output::print(&detail_text(&d)),
@@ -246,7 +247,8 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             if !a.explain {
                 eprintln!("(route always explains; --explain is accepted for clarity)");
             }
-            let e = issues::explain_route(app, actor, issues::parse_issue_id(&a.id)?).await?;
+            let e = issues::explain_route(app, actor, issues::resolve_issue_id(app, &a.id).await?)
+                .await?;
             return match a.format {
                 Format::Json => output::print_json(&e),
                 Format::Table => output::print(&format!(
@@ -305,7 +307,13 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             },
         ),
     };
-    let issue = issues::act_on_issue(app, actor, issues::parse_issue_id(&id)?, action).await?;
+    let issue = issues::act_on_issue(
+        app,
+        actor,
+        issues::resolve_issue_id(app, &id).await?,
+        action,
+    )
+    .await?;
     output::print(&format!("{} {}", issue.id, issue.state))
 }
 

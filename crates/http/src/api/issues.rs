@@ -95,7 +95,7 @@ pub async fn raise(
 }
 
 /// One issue with its whole history.
-#[utoipa::path(get, path = "/api/issues/{id}", tag = "issues", params(("id" = String, Path, description = "issue id")),
+#[utoipa::path(get, path = "/api/issues/{id}", tag = "issues", params(("id" = String, Path, description = "issue number (2024-031) or id")),
     responses((status = 200, description = "the issue"), (status = 404, description = "no such issue (or not visible)")),
     security(("bearer" = [])))]
 pub async fn show(
@@ -103,7 +103,7 @@ pub async fn show(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let id = uc::parse_issue_id(&id)?;
+    let id = uc::resolve_issue_id(&s.app, &id).await?;
     Ok(Json(json!(uc::show_issue(&s.app, &actor, id).await?)))
 }
 
@@ -187,7 +187,7 @@ impl ActionRequest {
 
 /// Takes an action on an issue as the token's official; answers the issue as stored after.
 #[utoipa::path(post, path = "/api/issues/{id}/actions", tag = "issues", request_body = ActionRequest,
-    params(("id" = String, Path, description = "issue id")),
+    params(("id" = String, Path, description = "issue number (2024-031) or id")),
     responses((status = 200, description = "done"), (status = 400, description = "bad input"),
               (status = 403, description = "not permitted"), (status = 404, description = "no such issue"),
               (status = 409, description = "not allowed in its state")),
@@ -198,7 +198,7 @@ pub async fn act(
     Path(id): Path<String>,
     JsonBody(r): JsonBody<ActionRequest>,
 ) -> ApiResult<Json<Value>> {
-    let id = uc::parse_issue_id(&id)?;
+    let id = uc::resolve_issue_id(&s.app, &id).await?;
     let action = r.into_action()?;
     uc::act_on_issue(&s.app, &actor, id, action).await?;
     Ok(Json(json!(uc::show_issue(&s.app, &actor, id).await?)))

@@ -95,7 +95,11 @@ impl Scheduler {
         week: IsoWeek,
         now: DateTime<Utc>,
     ) -> Result<String, SchedulerError> {
-        let txn = self.db().conn.begin().await?;
+        let txn = self
+            .db()
+            .conn
+            .begin_with_options(docket_store::db::WRITE)
+            .await?;
         if cycles::cycle(&txn, &week.to_string()).await?.is_none() {
             return Err(SchedulerError::BadInput(format!(
                 "{week}: no cycle was opened for this week"

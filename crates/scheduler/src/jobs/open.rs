@@ -45,7 +45,11 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Result<OpenOutcome, SchedulerError> {
         let cal = self.calendar();
-        let txn = self.db().conn.begin().await?;
+        let txn = self
+            .db()
+            .conn
+            .begin_with_options(docket_store::db::WRITE)
+            .await?;
         let Some(r) = self.open_in(&txn, &cal, week, now).await? else {
             return Err(SchedulerError::BadInput(format!(
                 "{week} has no working day: no cycle opens that week"

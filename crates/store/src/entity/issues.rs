@@ -32,6 +32,8 @@ pub struct Model {
     pub resolution: Option<String>,
     pub version: i32,
     pub updated_at: i64,
+    /// The short number people use, e.g. `2024-031` (null for issues raised before numbers).
+    pub number: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
