@@ -4,6 +4,7 @@ mod bulletin;
 mod cli;
 mod foundation;
 mod issue;
+mod limits;
 mod mail;
 mod report;
 mod scheduler;

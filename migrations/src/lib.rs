@@ -24,6 +24,7 @@ mod m20261127_000009_bulletins;
 mod m20261127_501000_report_problems;
 mod m20261127_502000_report_slots_unchecked;
 mod m20261127_510000_auth;
+mod m20261127_520100_report_late_entry;
 mod util;
 
 /// Every migration, in order.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_501000_report_problems::Migration),
             Box::new(m20261127_502000_report_slots_unchecked::Migration),
             Box::new(m20261127_510000_auth::Migration),
+            Box::new(m20261127_520100_report_late_entry::Migration),
         ]
     }
 }
