@@ -6,6 +6,7 @@ mod foundation;
 mod http_api;
 mod http_auth;
 mod issue;
+mod limits;
 mod mail;
 mod report;
 mod scheduler;

@@ -177,3 +177,91 @@ async fn demo_reports_raise_their_issues(t: &TestDb) {
     assert!(from_reports.iter().all(|i| i.category == "land"));
 }
 dual_test!(demo_reports_raise_their_issues);
+
+// A closed week is locked: a report for it exits 2 naming the week and its close time, and
+// writes nothing; an owner contact may not ask for a 补报 (exit 3); the office's 补报 is
+// recorded marked, listed as such, shown on the next sheet, and the closed week's own sheet
+// and counts stay exactly as they were sent.
+async fn closed_week_is_locked_unless_the_office_records_a_late_entry(t: &TestDb) {
+    let cfg = sample_config();
+    let lib = root().join("config/sample/projects.csv");
+    let run = |args: &[&str]| docket(&t.url, &cfg, args);
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    ok(&["import", "projects", lib.to_str().unwrap()]);
+    ok(&["cycle", "open", "--week", "2024-W39"]);
+    ok(&["cycle", "close", "--week", "2024-W39"]);
+    let sheet_sent = ok(&["cycle", "sheet", "--week", "2024-W39"]);
+    let shown = ok(&["cycle", "show", "--week", "2024-W39", "--format", "json"]);
+    let report = |who: &str, late: bool| {
+        let mut args = vec![
+            "--as",
+            who,
+            "report",
+            "submit",
+            "--project",
+            "SZ2024003",
+            "--week",
+            "2024-W39",
+            "--week-amount",
+            "120.5",
+            "--progress",
+            "主体结构施工",
+        ];
+        if late {
+            args.push("--late-entry");
+        }
+        run(&args)
+    };
+
+    let o = report("office", false);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("2024-W39 closed at 20"), "{err}");
+    assert!(err.contains("--late-entry"), "{err}");
+    assert!(stdout(&o).is_empty());
+    assert_eq!(report_rows(t).await, 0, "a refused report writes nothing");
+
+    let o = report("huang_wei", true);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(report_rows(t).await, 0);
+    let o = report("huang_wei", false);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    let o = report("office", true);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("补报"), "{}", stderr(&o));
+    assert_eq!(report_rows(t).await, 1);
+    let row = docket_store::entity::weekly_reports::Entity::find()
+        .one(&t.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.late_entry && row.late);
+
+    let listed: serde_json::Value = serde_json::from_str(&ok(&[
+        "report", "list", "--week", "2024-W39", "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["code"], "SZ2024003");
+    assert_eq!(listed[0]["late_entry"], true);
+    assert_eq!(listed[0]["week_amount_wan"], 120.5);
+    assert!(ok(&["report", "list", "--week", "2024-W39"]).contains("[补报]"));
+
+    // The closed week reads back as it was sent.
+    assert_eq!(ok(&["cycle", "sheet", "--week", "2024-W39"]), sheet_sent);
+    assert_eq!(
+        ok(&["cycle", "show", "--week", "2024-W39", "--format", "json"]),
+        shown
+    );
+    // The next week's sheet lists the 补报.
+    ok(&["cycle", "open", "--week", "2024-W40"]);
+    let next = ok(&["cycle", "sheet", "--week", "2024-W40"]);
+    assert!(next.contains("SZ2024003"), "{next}");
+    assert!(next.contains("(2024-W39，补报)"), "{next}");
+}
+dual_test!(closed_week_is_locked_unless_the_office_records_a_late_entry);

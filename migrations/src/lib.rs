@@ -24,6 +24,7 @@ mod m20261127_000009_bulletins;
 mod m20261127_501000_report_problems;
 mod m20261127_502000_report_slots_unchecked;
 mod m20261127_510000_auth;
+mod m20261127_520100_report_late_entry;
 mod m20261206_520000_issue_numbers;
 mod util;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_501000_report_problems::Migration),
             Box::new(m20261127_502000_report_slots_unchecked::Migration),
             Box::new(m20261127_510000_auth::Migration),
+            Box::new(m20261127_520100_report_late_entry::Migration),
             Box::new(m20261206_520000_issue_numbers::Migration),
         ]
     }

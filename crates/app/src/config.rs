@@ -13,6 +13,7 @@ const KNOWN_TABLES: &[&str] = &[
     "officials",
     "task_forces",
     "targets",
+    "limits",
     "bulletin",
     "workflow",
     "smtp",

@@ -322,7 +322,8 @@ pub async fn follow_link(app: &App, token: &str, form: &LinkForm) -> AppResult<S
                 contact: String::new(),
                 no_change: true,
             };
-            crate::reports::submit_reports_on(app, &txn, &actor, &[input]).await?;
+            crate::reports::submit_reports_on(app, &txn, &actor, &[input], Default::default())
+                .await?;
             format!(
                 "已报送：{code} {}年第{}周，本周无变化。",
                 week.year(),

@@ -2,7 +2,9 @@
 //! year-on-year growth, share, warning lights, and display rounding.
 //!
 //! Rates are fractions and stay unrounded everywhere but on display, where they show with
-//! one decimal ("92.0%", "超序时进度7.0个百分点").
+//! one decimal ("92.0%", "超序时进度7.0个百分点"). Amounts come in as whole yuan, either one
+//! project's `i64` or a group's exact `i128` sum; differences are taken in `i128` so that no
+//! figure overflows.
 
 use docket_domain::config::Language;
 
@@ -10,8 +12,9 @@ use crate::config::{LightsConfig, LightsMode};
 
 /// Completion rate (完成率): year-to-date completed over the annual plan, a fraction;
 /// `None` when there is no plan.
-pub fn completion_rate(ytd_yuan: i64, plan_yuan: i64) -> Option<f64> {
-    (plan_yuan != 0).then(|| ytd_yuan as f64 / plan_yuan as f64)
+pub fn completion_rate(ytd_yuan: impl Into<i128>, plan_yuan: impl Into<i128>) -> Option<f64> {
+    let (ytd, plan) = (ytd_yuan.into(), plan_yuan.into());
+    (plan != 0).then(|| ytd as f64 / plan as f64)
 }
 
 /// Ahead (+) or behind (−) the time-schedule target (超/滞后序时进度), in percentage points:
@@ -22,19 +25,21 @@ pub fn ahead_points(rate: f64, target: f64) -> f64 {
 
 /// Year-on-year growth (同比增长): `(this − last) / last`, a fraction; `None` when last year's
 /// figure is unknown or zero.
-pub fn yoy_growth(this_yuan: i64, last_yuan: Option<i64>) -> Option<f64> {
-    match last_yuan {
-        Some(last) if last != 0 => Some((this_yuan - last) as f64 / last as f64),
+pub fn yoy_growth<T: Into<i128>>(this_yuan: T, last_yuan: Option<T>) -> Option<f64> {
+    let this = this_yuan.into();
+    match last_yuan.map(Into::into) {
+        Some(last) if last != 0 => Some((this - last) as f64 / last as f64),
         _ => None,
     }
 }
 
 /// Share (占比): a part over the whole, a fraction; 0 when the whole is zero.
-pub fn share(part_yuan: i64, whole_yuan: i64) -> f64 {
-    if whole_yuan == 0 {
+pub fn share(part_yuan: impl Into<i128>, whole_yuan: impl Into<i128>) -> f64 {
+    let (part, whole) = (part_yuan.into(), whole_yuan.into());
+    if whole == 0 {
         0.0
     } else {
-        part_yuan as f64 / whole_yuan as f64
+        part as f64 / whole as f64
     }
 }
 
@@ -224,8 +229,8 @@ mod tests {
     fn provincial_key_projects_of_the_seed() {
         // 30 provincial key projects: 13.0 billion done, 88% of the annual plan; continuing
         // 7.0 billion at 92% (+7 points against an 85% curve); new 6.0 billion at 83%.
-        let cont_plan = 7_608_695_652; // 70亿 / 0.92
-        let new_plan = 7_228_915_663; // 60亿 / 0.83
+        let cont_plan: i64 = 7_608_695_652; // 70亿 / 0.92
+        let new_plan: i64 = 7_228_915_663; // 60亿 / 0.83
         let cont = completion_rate(70 * YI, cont_plan).unwrap();
         let new = completion_rate(60 * YI, new_plan).unwrap();
         let all = completion_rate(130 * YI, cont_plan + new_plan).unwrap();

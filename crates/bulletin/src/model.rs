@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
-use docket_domain::Amount;
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::config::{CoreConfig, Language};
 use docket_domain::issue::IssueCategory;
 use docket_domain::period::{IsoWeek, Month};
 use docket_domain::project::Milestone;
 use docket_domain::targets::TargetModel;
+use docket_domain::{Amount, Total};
 use docket_store::bulletin as q;
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
@@ -307,11 +307,11 @@ fn last_week_to(d: NaiveDate) -> IsoWeek {
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
     projects: i64,
-    plan: i64,
-    ytd: i64,
-    cum: i64,
-    ytd_with_prior: i64,
-    prior: i64,
+    plan: i128,
+    ytd: i128,
+    cum: i128,
+    ytd_with_prior: i128,
+    prior: i128,
     with_prior: i64,
 }
 
@@ -326,14 +326,14 @@ impl Acc {
         self.with_prior += r.with_prior;
     }
 
-    fn fig(&self, fixed_target: Option<f64>, total_ytd: i64) -> Fig {
+    fn fig(&self, fixed_target: Option<f64>, total_ytd: i128) -> Fig {
         let rate = formula::completion_rate(self.ytd, self.plan).unwrap_or(0.0);
         let target = fixed_target
             .unwrap_or_else(|| formula::completion_rate(self.cum, self.plan).unwrap_or(0.0));
         Fig {
             projects: self.projects,
-            annual_plan_wan: Amount::from_yuan(self.plan).wan_f64(),
-            ytd_completed_wan: Amount::from_yuan(self.ytd).wan_f64(),
+            annual_plan_wan: Total::from_yuan(self.plan).wan_f64(),
+            ytd_completed_wan: Total::from_yuan(self.ytd).wan_f64(),
             completion_rate: rate,
             ahead_points: formula::ahead_points(rate, target),
             share: formula::share(self.ytd, total_ytd),
@@ -345,7 +345,7 @@ impl Acc {
     }
 }
 
-fn figs(accs: BTreeMap<String, Acc>, target: Option<f64>, total: i64) -> BTreeMap<String, Fig> {
+fn figs(accs: BTreeMap<String, Acc>, target: Option<f64>, total: i128) -> BTreeMap<String, Fig> {
     accs.into_iter()
         .map(|(k, a)| (k, a.fig(target, total)))
         .collect()

@@ -163,6 +163,60 @@ pub struct CoreConfig {
     /// `[targets]` (序时进度)
     #[serde(default)]
     pub targets: Targets,
+    /// `[limits]`: the longest text a field may hold.
+    #[serde(default)]
+    pub limits: TextLimits,
+}
+
+/// `[limits]`: the longest text each kind of field may hold, in characters. Files and
+/// reports with longer text are refused naming the row and column (a 10 MB project name
+/// would otherwise travel into every email about the project).
+///
+/// ```toml
+/// [limits]
+/// code_max_chars = 64      # project codes
+/// name_max_chars = 200     # names, units, districts, contacts: single-line fields
+/// text_max_chars = 2000    # free text: progress, milestones, problems, plans
+/// ```
+/// Issue titles and details have their own keys under `[workflow]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TextLimits {
+    /// Longest project code.
+    pub code_max_chars: usize,
+    /// Longest single-line field: name, owner unit, district, contact.
+    pub name_max_chars: usize,
+    /// Longest free-text field of a weekly report.
+    pub text_max_chars: usize,
+}
+
+impl Default for TextLimits {
+    fn default() -> Self {
+        TextLimits {
+            code_max_chars: 64,
+            name_max_chars: 200,
+            text_max_chars: 2000,
+        }
+    }
+}
+
+impl TextLimits {
+    /// Checks that every limit allows at least one character.
+    ///
+    /// # Errors
+    /// [`ConfigError`] on the zero key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (key, v) in [
+            ("limits.code_max_chars", self.code_max_chars),
+            ("limits.name_max_chars", self.name_max_chars),
+            ("limits.text_max_chars", self.text_max_chars),
+        ] {
+            if v == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl CoreConfig {
@@ -233,6 +287,7 @@ impl CoreConfig {
         self.targets
             .validate()
             .map_err(|(k, r)| ConfigError::new(k, r))?;
+        self.limits.validate()?;
         Ok(())
     }
 

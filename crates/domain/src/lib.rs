@@ -16,6 +16,7 @@ pub mod issue;
 pub mod period;
 pub mod project;
 pub mod targets;
+pub mod text;
 
-pub use amount::Amount;
+pub use amount::{Amount, Total};
 pub use error::DomainError;

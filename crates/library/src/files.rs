@@ -123,20 +123,48 @@ pub fn parse_xlsx(file: &str, bytes: Vec<u8>) -> Result<Table, ImportError> {
     })
 }
 
-/// A cell as the text a person would type: integers without `.0`, decimals in shortest
-/// form, dates as `YYYY-MM-DD`.
+/// A numeric cell as the text a person would have typed. Excel stores numbers as binary
+/// floats, and a sum or a pasted value often lands next to the decimal meant
+/// (`57597.700000000004` for 57597.7): a value within 1e-9 of a number with at most four
+/// decimals (or within a few units in the last place, for values above a million) is that
+/// number. Anything else keeps its exact shortest form, which the amount parser then refuses
+/// (more than four decimals) naming the file, row and column.
+pub fn float_text(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{f:.0}");
+    }
+    let scaled = (f * 1e4).round();
+    if scaled.abs() < 9e15 {
+        let nearest = scaled / 1e4;
+        let tolerance = 1e-9_f64.max(f.abs() * f64::EPSILON * 4.0);
+        if (f - nearest).abs() <= tolerance {
+            // `scaled` is an exact integer below 2^53: print it as a decimal with four places.
+            let n = scaled as i64;
+            let (int, frac) = (n.unsigned_abs() / 10_000, n.unsigned_abs() % 10_000);
+            let sign = if n < 0 { "-" } else { "" };
+            let frac = format!("{frac:04}");
+            let frac = frac.trim_end_matches('0');
+            return if frac.is_empty() {
+                format!("{sign}{int}")
+            } else {
+                format!("{sign}{int}.{frac}")
+            };
+        }
+    }
+    f.to_string()
+}
+
+/// A cell as the text a person would type: integers without `.0`, decimals as
+/// [`float_text`] gives them, dates as `YYYY-MM-DD`.
 fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{f:.0}")
-            } else {
-                f.to_string()
-            }
-        }
+        Data::Float(f) => float_text(*f),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(d) => d.format("%Y-%m-%d").to_string(),
@@ -145,5 +173,28 @@ fn cell_text(c: &Data) -> String {
         Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::float_text;
+
+    #[test]
+    fn excel_float_artefacts_round_to_four_decimals() {
+        assert_eq!(float_text(57597.700000000004), "57597.7");
+        assert_eq!(float_text(0.1 + 0.2), "0.3");
+        assert_eq!(float_text(1234.5678), "1234.5678");
+        assert_eq!(float_text(2024.0), "2024");
+        assert_eq!(float_text(9999999999.9999), "9999999999.9999");
+        assert_eq!(float_text(-1.25), "-1.25");
+        assert_eq!(float_text(12345678901.2345), "12345678901.2345");
+    }
+
+    #[test]
+    fn real_extra_decimals_stay_to_be_refused() {
+        assert_eq!(float_text(57597.70001), "57597.70001");
+        assert_eq!(float_text(0.123456), "0.123456");
+        assert_eq!(float_text(1e-5), "0.00001");
     }
 }

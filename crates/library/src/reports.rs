@@ -6,17 +6,20 @@
 use std::path::Path;
 
 use docket_domain::Amount;
+use docket_domain::config::TextLimits;
 use docket_domain::cycle::ReportInput;
 use docket_domain::period::IsoWeek;
 use docket_domain::project::parse_bool;
 
 use crate::columns::{self, HeaderMap};
-use crate::rows::Row;
+use crate::rows::{Row, limited};
 use crate::{ImportError, Table, read_table};
 
 /// Reads a batch of reports from a CSV (UTF-8 with or without BOM, or GB18030) or the first
 /// sheet of an XLSX file, with English or Chinese headers (`节点` is accepted for
-/// `完成节点`). `default_week` fills an absent or empty week column.
+/// `完成节点`). `default_week` fills an absent or empty week column. Single-line cells
+/// (code, contact) lose line breaks and control characters, free text keeps its lines;
+/// either longer than `limits` allow is a bad cell.
 ///
 /// # Errors
 /// [`ImportError::File`] if the file cannot be read; [`ImportError::BadRows`] listing every
@@ -24,6 +27,7 @@ use crate::{ImportError, Table, read_table};
 pub fn read_batch(
     path: &Path,
     default_week: Option<IsoWeek>,
+    limits: &TextLimits,
 ) -> Result<Vec<ReportInput>, ImportError> {
     let mut table = read_table(path)?;
     for h in &mut table.headers {
@@ -31,7 +35,7 @@ pub fn read_batch(
             *h = "完成节点".into();
         }
     }
-    report_rows(&table, default_week).map_err(ImportError::BadRows)
+    report_rows(&table, default_week, limits).map_err(ImportError::BadRows)
 }
 
 /// Parses every row of a weekly-report table.
@@ -41,6 +45,7 @@ pub fn read_batch(
 pub fn report_rows(
     table: &Table,
     default_week: Option<IsoWeek>,
+    limits: &TextLimits,
 ) -> Result<Vec<ReportInput>, Vec<crate::RowError>> {
     let map = HeaderMap::new(&table.file, &table.headers, columns::REPORTS)?;
     let mut errors = Vec::new();
@@ -53,7 +58,7 @@ pub fn report_rows(
             map: &map,
             errors: &mut errors,
         };
-        let code = r.req("code");
+        let code = r.parse_req("code", limited(limits.code_max_chars));
         let week = match r.opt("week") {
             Some(w) => r.check("week", IsoWeek::parse(&w)),
             None => {
@@ -66,17 +71,42 @@ pub fn report_rows(
         let week_amount = r.parse_opt("week_amount_wan", Amount::parse_wan);
         let ytd_completed = r.parse_opt("ytd_completed_wan", Amount::parse_wan);
         let no_change = r.parse_opt("no_change", parse_bool);
-        let text = |key| r.opt(key).unwrap_or_default();
-        let (progress, milestones, problems, next_week_plan, contact) = (
+        let mut text = |key| match r.opt_multi(key) {
+            None => Some(String::new()),
+            Some(v) => r.check(key, limited(limits.text_max_chars)(&v)),
+        };
+        let (progress, milestones, problems, next_week_plan) = (
             text("progress"),
             text("milestones"),
             text("problems"),
             text("next_week_plan"),
-            text("contact"),
         );
-        if let (Some(code), Some(week), Some(week_amount), Some(ytd_completed), Some(no_change)) =
-            (code, week, week_amount, ytd_completed, no_change)
-        {
+        let contact = r
+            .parse_opt("contact", limited(limits.name_max_chars))
+            .map(Option::unwrap_or_default);
+        if let (
+            Some(code),
+            Some(week),
+            Some(week_amount),
+            Some(ytd_completed),
+            Some(no_change),
+            Some(progress),
+            Some(milestones),
+            Some(problems),
+            Some(next_week_plan),
+            Some(contact),
+        ) = (
+            code,
+            week,
+            week_amount,
+            ytd_completed,
+            no_change,
+            progress,
+            milestones,
+            problems,
+            next_week_plan,
+            contact,
+        ) {
             out.push(ReportInput {
                 code,
                 week,

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use docket_domain::config::{CoreConfig, is_valid_email};
 use docket_domain::period::Month;
 use docket_domain::project::{Category, Indicator, Level, Milestone, Stage, parse_bool};
+use docket_domain::text::{check_length, multi_line, single_line};
 use docket_domain::{Amount, DomainError};
 use docket_store::library::ProjectRecord;
 use docket_store::progress::{IndicatorRecord, MilestoneRecord, ProgressRecord};
@@ -30,16 +31,24 @@ impl Row<'_> {
             file: self.file.into(),
             row: self.row,
             column: header.into(),
-            value: value.into(),
+            value: shown_value(value),
             reason: reason.into(),
         });
     }
 
-    /// The trimmed cell, `None` if empty.
+    /// The cell as a single-line value ([`single_line`]: no line breaks or control
+    /// characters, blanks folded, trimmed), `None` if empty.
     pub(crate) fn opt(&self, key: &'static str) -> Option<String> {
         let (v, _) = self.map.get(self.cells, key);
-        let v = v.trim();
-        (!v.is_empty()).then(|| v.to_string())
+        let v = single_line(v);
+        (!v.is_empty()).then_some(v)
+    }
+
+    /// The cell as free text ([`multi_line`]), `None` if empty.
+    pub(crate) fn opt_multi(&self, key: &'static str) -> Option<String> {
+        let (v, _) = self.map.get(self.cells, key);
+        let v = multi_line(v);
+        (!v.is_empty()).then_some(v)
     }
 
     pub(crate) fn req(&mut self, key: &'static str) -> Option<String> {
@@ -79,6 +88,25 @@ impl Row<'_> {
             }
         }
     }
+}
+
+/// A cell's value as an error shows it: a long value is cut (a 10 MB cell must not make a
+/// 10 MB message), with its length said. Control characters are shown as blanks (an escape sequence must not reach a terminal).
+fn shown_value(value: &str) -> String {
+    const SHOWN: usize = 60;
+    let value = &single_line(value);
+    let n = value.chars().take(SHOWN + 1).count();
+    if n <= SHOWN {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(SHOWN).collect();
+        format!("{head}…({} characters)", value.chars().count())
+    }
+}
+
+/// A text value of at most `max` characters.
+pub(crate) fn limited(max: usize) -> impl Fn(&str) -> Result<String, DomainError> {
+    move |v: &str| check_length(v, max).map(|()| v.to_string())
 }
 
 fn parse_year(s: &str) -> Result<i32, DomainError> {
@@ -138,16 +166,17 @@ pub fn project_rows(
             map: &map,
             errors: &mut errors,
         };
-        let code = r.req("code");
-        let name = r.req("name");
+        let lim = config.limits;
+        let code = r.parse_req("code", limited(lim.code_max_chars));
+        let name = r.parse_req("name", limited(lim.name_max_chars));
         let level = r.parse_req("level", Level::parse);
         let stage = r.parse_req("stage", Stage::parse);
         let category = r.parse_req("category", Category::parse);
         let plan_year = r.parse_req("plan_year", parse_year);
         let total = r.parse_req("total_investment_wan", Amount::parse_wan);
         let annual = r.parse_req("annual_plan_wan", Amount::parse_wan);
-        let owner_unit = r.req("owner_unit");
-        let district = r.opt("district");
+        let owner_unit = r.parse_req("owner_unit", limited(lim.name_max_chars));
+        let district = r.parse_opt("district", limited(lim.name_max_chars));
         let official = match r.opt("responsible_official") {
             None => Some(None),
             Some(v) => match config.find_official(&v) {
@@ -162,7 +191,7 @@ pub fn project_rows(
             },
         };
         let email = r.parse_opt("contact_email", |v| {
-            if is_valid_email(v) {
+            if v.len() <= 254 && is_valid_email(v) {
                 Ok(v.to_string())
             } else {
                 Err(DomainError::invalid("not a valid email address"))
@@ -200,9 +229,10 @@ pub fn project_rows(
             Some(email),
             Some(bond),
             true,
+            Some(district),
         ) = (
             code, name, level, stage, category, plan_year, total, annual, owner_unit, official,
-            email, bond, months_ok,
+            email, bond, months_ok, district,
         ) {
             out.push(ProjectRecord {
                 code,

@@ -2,6 +2,7 @@
 //! a default week, and every bad cell reported as `FILE:ROW: COLUMN: VALUE: reason`.
 
 use docket_domain::Amount;
+use docket_domain::config::TextLimits;
 use docket_domain::period::IsoWeek;
 use docket_library::ImportError;
 use docket_library::reports::read_batch;
@@ -18,7 +19,7 @@ fn gb18030_chinese_headers() {
     let (bytes, _, _) = encoding_rs::GB18030.encode(text);
     std::fs::write(&path, &bytes).unwrap();
     let w = IsoWeek::parse("2024-W38").unwrap();
-    let r = read_batch(&path, Some(w)).unwrap();
+    let r = read_batch(&path, Some(w), &TextLimits::default()).unwrap();
     assert_eq!(r.len(), 2);
     assert_eq!(r[0].week, IsoWeek::parse("2024-W37").unwrap());
     assert_eq!(r[0].week_amount, Some(Amount::parse_wan("12.5").unwrap()));
@@ -40,7 +41,7 @@ fn every_bad_cell_is_reported() {
         "code,week,week_amount_wan,no_change\nP1,2024-W99,x,maybe\n,2024-W37,1,no\nP3,,1,no\n",
     )
     .unwrap();
-    let Err(ImportError::BadRows(rows)) = read_batch(&path, None) else {
+    let Err(ImportError::BadRows(rows)) = read_batch(&path, None, &TextLimits::default()) else {
         panic!("expected bad rows");
     };
     let lines: Vec<String> = rows.iter().map(ToString::to_string).collect();

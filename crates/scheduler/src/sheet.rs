@@ -2,9 +2,9 @@
 //! official), this week's investment, new problems, problems resolved and overdue problems —
 //! as text, HTML or XLSX.
 
-use docket_domain::Amount;
 use docket_domain::config::CoreConfig;
 use docket_domain::cycle::SlotStatus;
+use docket_domain::{Amount, Total};
 use docket_store::cycles::{IssueLine, SheetData};
 
 /// A sheet's headline counts.
@@ -18,8 +18,8 @@ pub struct SheetCounts {
     pub late: usize,
     /// Not reported.
     pub missing: usize,
-    /// This week's investment, yuan.
-    pub week_amount_yuan: i64,
+    /// This week's investment: an exact sum, however large the figures.
+    pub week_amount: Total,
 }
 
 /// Counts a sheet's lines.
@@ -30,7 +30,7 @@ pub fn counts(s: &SheetData) -> SheetCounts {
         submitted: by(SlotStatus::Submitted),
         late: by(SlotStatus::Late),
         missing: by(SlotStatus::Missing) + by(SlotStatus::Due),
-        week_amount_yuan: s.rows.iter().filter_map(|r| r.week_amount).sum(),
+        week_amount: s.rows.iter().filter_map(|r| r.week_amount).sum(),
     }
 }
 
@@ -59,7 +59,7 @@ pub fn summary_line(s: &SheetData) -> String {
         c.submitted,
         c.late,
         c.missing,
-        Amount::from_yuan(c.week_amount_yuan),
+        c.week_amount,
         s.new_issues.len(),
         s.resolved_issues.len(),
         s.overdue_issues.len(),
@@ -128,7 +128,13 @@ pub fn render_text(core: &CoreConfig, s: &SheetData) -> String {
     if !s.late_earlier.is_empty() {
         o.push_str("上期补报:\n");
         for l in &s.late_earlier {
-            o.push_str(&format!("  {} {} ({})\n", l.code, l.name, l.week));
+            o.push_str(&format!(
+                "  {} {} ({}{})\n",
+                l.code,
+                l.name,
+                l.week,
+                if l.late_entry { "，补报" } else { "" }
+            ));
         }
     }
     for (title, list) in [
@@ -181,10 +187,11 @@ pub fn render_html(core: &CoreConfig, s: &SheetData) -> String {
         o.push_str("<h2>上期补报</h2><ul>");
         for l in &s.late_earlier {
             o.push_str(&format!(
-                "<li>{} {} ({})</li>",
+                "<li>{} {} ({}{})</li>",
                 esc(&l.code),
                 esc(&l.name),
-                esc(&l.week)
+                esc(&l.week),
+                if l.late_entry { "，补报" } else { "" }
             ));
         }
         o.push_str("</ul>\n");
@@ -309,7 +316,7 @@ pub fn context(core: &CoreConfig, s: &SheetData) -> serde_json::Value {
     let late_earlier: Vec<serde_json::Value> = s
         .late_earlier
         .iter()
-        .map(|l| serde_json::json!({"code": l.code, "name": l.name, "week": l.week}))
+        .map(|l| serde_json::json!({"code": l.code, "name": l.name, "week": l.week, "late_entry": l.late_entry}))
         .collect();
     serde_json::json!({
         "week": s.week,
@@ -317,11 +324,60 @@ pub fn context(core: &CoreConfig, s: &SheetData) -> serde_json::Value {
         "reported": c.submitted + c.late,
         "late": c.late,
         "missing": missing,
-        "investment_week_wan": Amount::from_yuan(c.week_amount_yuan).wan_f64(),
+        "investment_week_wan": c.week_amount.wan_f64(),
         "new_issues": issues(&s.new_issues),
         "resolved_issues": issues(&s.resolved_issues),
         "overdue_issues": issues(&s.overdue_issues),
         "late_earlier": late_earlier,
         "summary": summary_line(s),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use docket_domain::cycle::CycleState;
+    use docket_store::cycles::SheetRow;
+
+    use super::*;
+
+    fn row(code: &str, week_amount: i64) -> SheetRow {
+        SheetRow {
+            code: code.into(),
+            name: format!("项目{code}"),
+            owner_unit: "单位".into(),
+            responsible_official: None,
+            status: SlotStatus::Submitted,
+            week_amount: Some(week_amount),
+            ytd_completed: None,
+            progress: "施工".into(),
+            problems: String::new(),
+            no_change: false,
+        }
+    }
+
+    // Two week amounts of 922337203685477 万元 (stored before input limits existed) add up
+    // exactly: the sum used to wrap round to 3.8384 万元.
+    #[test]
+    fn week_amounts_sum_exactly_past_i64() {
+        let each = 9_223_372_036_854_770_000;
+        let s = SheetData {
+            week: "2024-W39".into(),
+            state: CycleState::Closed,
+            rows: vec![row("P1", each), row("P2", each)],
+            late_earlier: Vec::new(),
+            new_issues: Vec::new(),
+            resolved_issues: Vec::new(),
+            overdue_issues: Vec::new(),
+        };
+        let c = counts(&s);
+        assert_eq!(c.week_amount.yuan(), 2 * i128::from(each));
+        assert!(summary_line(&s).contains("本周完成投资 1844674407370954 万元"));
+        let core: CoreConfig = toml::from_str(
+            "[office]\nemail = \"o@example.gov.cn\"\nhead = \"h\"\n\
+             [[officials]]\nid = \"h\"\nname = \"主任\"\nemail = \"h@example.gov.cn\"\n",
+        )
+        .unwrap();
+        let ctx = context(&core, &s);
+        assert_eq!(ctx["investment_week_wan"], 1_844_674_407_370_954.0);
+    }
 }

@@ -179,7 +179,8 @@ async fn reports_and_summary(t: &TestDb) {
     assert_eq!(sum.state, CycleState::Open);
     let json = serde_json::to_value(&sum).unwrap();
     assert_eq!(json["missing"][0], "P000003");
-    // Close: the rest become missing; a report after closing is late and shows on the next sheet.
+    // Close: the rest become missing; a report after closing is a late 补报 and shows on the
+    // next sheet.
     s.close_week(w, bj(2024, 9, 13, 9, 0)).await.unwrap();
     let sum = cycles::cycle_summary(&t.db.conn, "2024-W37")
         .await
@@ -200,12 +201,14 @@ async fn reports_and_summary(t: &TestDb) {
     let after = submit(&t.db.conn, &[nc], "office", bj(2024, 9, 14, 9, 0))
         .await
         .unwrap();
-    assert!(after[0].late);
+    // Recorded as a 补报; the closed week's counts stay as its sheet showed them.
+    assert!(after[0].late && after[0].late_entry);
+    assert_eq!(after[0].slot_status, None);
     let sum = cycles::cycle_summary(&t.db.conn, "2024-W37")
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(sum.reported, 4);
+    assert_eq!(sum.reported, 3);
     s.open_week(week("2024-W38"), bj(2024, 9, 16, 9, 0))
         .await
         .unwrap();
@@ -216,7 +219,14 @@ async fn reports_and_summary(t: &TestDb) {
         .unwrap();
     assert_eq!(sheet.late_earlier.len(), 1);
     assert_eq!(sheet.late_earlier[0].code, "P000003");
+    assert!(sheet.late_earlier[0].late_entry);
     let w37 = s.sheet(w, bj(2024, 9, 18, 9, 0)).await.unwrap().unwrap();
+    let p3 = w37.rows.iter().find(|r| r.code == "P000003").unwrap();
+    assert_eq!(
+        p3.status,
+        SlotStatus::Missing,
+        "the sent sheet is not rewritten"
+    );
     let p0 = w37.rows.iter().find(|r| r.code == "P000000").unwrap();
     assert_eq!(p0.problems, "用地指标未落实");
     assert_eq!(p0.week_amount, Some(50_000));

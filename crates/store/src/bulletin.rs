@@ -35,36 +35,8 @@ impl FigureQuery {
     }
 }
 
-/// Sums for one combination of level, stage, category and district (the finest grain; the
-/// caller adds them up into groups, since every figure is additive).
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-pub struct GroupSums {
-    /// Level code.
-    pub level: String,
-    /// Stage code.
-    pub stage: String,
-    /// Category code.
-    pub category: String,
-    /// District, if given.
-    pub district: Option<String>,
-    /// Projects counted (non-zero plan for the year).
-    pub projects: i64,
-    /// Sum of annual plans (yuan).
-    pub plan_yuan: i64,
-    /// Sum of year-to-date completed (yuan).
-    pub ytd_yuan: i64,
-    /// Sum of each project's planned investment up to the month (yuan): the project-plan
-    /// target's numerator (a project without monthly plans counts `plan × M / 12`).
-    pub cum_plan_yuan: i64,
-    /// Year-to-date completed of the projects whose last year's figure is known.
-    pub ytd_with_prior_yuan: i64,
-    /// Sum of last year's figures where known.
-    pub prior_yuan: i64,
-    /// How many projects have last year's figure.
-    pub with_prior: i64,
-    /// How many projects have no figure for the month.
-    pub missing: i64,
-}
+pub use crate::group_sums::GroupSums;
+use crate::group_sums::{RawGroupSums, SPLIT, SUMMED};
 
 /// A project that did not report for the month or is behind its target.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
@@ -188,19 +160,24 @@ pub async fn figure_sums<C: ConnectionTrait>(
         "{cte}
         SELECT level, stage, category, district,
                COUNT(*) AS projects,
-               CAST(SUM(plan) AS BIGINT) AS plan_yuan,
-               CAST(SUM(ytd) AS BIGINT) AS ytd_yuan,
-               CAST(SUM(cum_plan) AS BIGINT) AS cum_plan_yuan,
-               CAST(COALESCE(SUM(CASE WHEN prior IS NOT NULL THEN ytd END), 0) AS BIGINT) AS ytd_with_prior_yuan,
-               CAST(COALESCE(SUM(prior), 0) AS BIGINT) AS prior_yuan,
+               {sums},
                COUNT(prior) AS with_prior,
                CAST(SUM(missing) AS BIGINT) AS missing
         FROM f GROUP BY level, stage, category, district
         ORDER BY level, stage, category, district",
-        cte = figures_cte(q.month)
+        cte = figures_cte(q.month),
+        sums = SUMMED
+            .iter()
+            .map(|(name, x)| format!(
+                "CAST(COALESCE(SUM(({x}) / {SPLIT}), 0) AS BIGINT) AS {name}_hi, \
+                 CAST(COALESCE(SUM(({x}) % {SPLIT}), 0) AS BIGINT) AS {name}_lo"
+            ))
+            .collect::<Vec<_>>()
+            .join(",\n               "),
     );
     let st = stmt(conn.get_database_backend(), &sql, figure_values(q));
-    Ok(GroupSums::find_by_statement(st).all(conn).await?)
+    let raw = RawGroupSums::find_by_statement(st).all(conn).await?;
+    Ok(raw.into_iter().map(GroupSums::from).collect())
 }
 
 /// The projects that have no figure for the month or are behind target, ordered by code:

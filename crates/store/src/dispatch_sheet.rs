@@ -47,6 +47,8 @@ pub struct LateReport {
     pub submitted_at: i64,
     /// This week's amount (yuan).
     pub week_amount: Option<i64>,
+    /// Recorded as a 补报 by the office's leave (reports after a close are refused otherwise).
+    pub late_entry: bool,
 }
 
 /// A blocking issue as a sheet lists it.
@@ -137,7 +139,7 @@ pub async fn sheet_data<C: ConnectionTrait>(
     let late = conn
         .query_all_raw(stmt(
             backend,
-            "SELECT p.code, p.name, w.week, w.submitted_at, w.week_amount_yuan \
+            "SELECT p.code, p.name, w.week, w.submitted_at, w.week_amount_yuan, w.late_entry \
              FROM weekly_reports w JOIN projects p ON p.id = w.project_id \
              JOIN dispatch_cycles c ON c.id = w.cycle_id \
              WHERE w.week < $1 AND c.closed_at IS NOT NULL AND w.submitted_at > c.closed_at \
@@ -155,6 +157,7 @@ pub async fn sheet_data<C: ConnectionTrait>(
                 week: r.try_get("", "week")?,
                 submitted_at: r.try_get("", "submitted_at")?,
                 week_amount: r.try_get("", "week_amount_yuan")?,
+                late_entry: r.try_get("", "late_entry")?,
             })
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;

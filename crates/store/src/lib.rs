@@ -15,6 +15,7 @@ pub mod dispatch_sheet;
 #[allow(missing_docs)]
 pub mod entity;
 pub mod error;
+pub mod group_sums;
 pub mod issues;
 pub mod library;
 pub mod outbox;

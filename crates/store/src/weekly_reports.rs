@@ -1,5 +1,8 @@
 //! Weekly reports (周报) recorded against their cycle's slots: on time, late, or after
-//! closing (then late, and the sheet already sent is not rewritten here).
+//! closing as a 补报 (late entry). A closed cycle's slots are never touched again, so the
+//! sheet already sent reads back unchanged; a 补报 shows in [`list_reports`] and among the
+//! next sheet's late reports. Whether a 补报 is allowed is the caller's rule (the app
+//! layer: only the office, and only when asked for).
 
 use std::collections::HashMap;
 
@@ -50,14 +53,18 @@ pub struct Submitted {
     pub week: String,
     /// Whether it counts as late.
     pub late: bool,
-    /// The slot's status now (`None` when the week has no cycle).
+    /// The slot's status now (`None` when the week has no cycle, or its cycle is closed and
+    /// the slot stays as the sheet showed it).
     pub slot_status: Option<SlotStatus>,
+    /// Whether it was recorded as a 补报 (after the week's cycle closed).
+    pub late_entry: bool,
 }
 
-/// Records weekly reports set-based (one multi-row insert, one slot update per week). A
-/// report after its cycle's deadline, or after closing, is late; after closing it also shows
-/// in the next sheet. A no-change report copies the project's previous progress and
-/// year-to-date figure. Expects the caller's transaction.
+/// Records weekly reports set-based (one multi-row insert, one slot update per open week). A
+/// report after its cycle's deadline is late. A report for a closed cycle is late and a
+/// 补报 (`late_entry`), leaves the closed cycle's slots as they were (the sheet sent stays
+/// true) and shows in the next sheet. A no-change report copies the project's previous
+/// progress and year-to-date figure. Expects the caller's transaction.
 ///
 /// # Errors
 /// [`StoreError::Db`] if a statement fails.
@@ -90,7 +97,8 @@ pub async fn submit_reports<C: ConnectionTrait>(
     let mut out = Vec::with_capacity(reports.len());
     for r in reports {
         let c = cycles.get(&r.week);
-        let late = c.is_some_and(|c| now_ms > c.deadline_at || c.state == CycleState::Closed);
+        let late_entry = c.is_some_and(|c| c.state == CycleState::Closed);
+        let late = late_entry || c.is_some_and(|c| now_ms > c.deadline_at);
         let id = Uuid::now_v7();
         let (mut progress, mut ytd, mut amount) =
             (r.progress.clone(), r.ytd_completed, r.week_amount);
@@ -129,6 +137,7 @@ pub async fn submit_reports<C: ConnectionTrait>(
             Expr::val(r.submitted_by.clone()),
             Expr::val(now_ms),
             Expr::val(r.problems.clone()),
+            Expr::val(late_entry),
         ]);
         out.push(Submitted {
             report_id: id,
@@ -136,6 +145,7 @@ pub async fn submit_reports<C: ConnectionTrait>(
             week: r.week.clone(),
             late,
             slot_status: None,
+            late_entry,
         });
     }
     let cols = [
@@ -154,12 +164,13 @@ pub async fn submit_reports<C: ConnectionTrait>(
         "submitted_by",
         "submitted_at",
         "problems",
+        "late_entry",
     ];
     insert_batched(conn, "weekly_reports", &cols, rows, None, |_| {}).await?;
     // Point each slot at its newest report; status by the report's lateness, never downgrading
     // an in-time submission to late.
-    for (week, c) in &cycles {
-        let late = now_ms > c.deadline_at || c.state == CycleState::Closed;
+    for (week, c) in cycles.iter().filter(|(_, c)| c.state == CycleState::Open) {
+        let late = now_ms > c.deadline_at;
         let status = if late {
             SlotStatus::Late
         } else {
@@ -228,4 +239,78 @@ async fn reports_of<C: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+/// A weekly report as the listing shows it (amounts in whole yuan).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportLine {
+    /// The report's id.
+    pub id: Uuid,
+    /// Project code.
+    pub code: String,
+    /// Project name.
+    pub name: String,
+    /// ISO week reported.
+    pub week: String,
+    /// Investment completed that week.
+    pub week_amount: Option<i64>,
+    /// Year-to-date completed investment.
+    pub ytd_completed: Option<i64>,
+    /// Physical progress.
+    pub progress: String,
+    /// 本期无变化.
+    pub no_change: bool,
+    /// After the deadline or the close.
+    pub late: bool,
+    /// A 补报: recorded after the week's cycle closed.
+    pub late_entry: bool,
+    /// Who submitted.
+    pub submitted_by: String,
+    /// When (UTC ms).
+    pub submitted_at: i64,
+}
+
+/// Every report of `week` (of one project if `project` names its code), by project code and
+/// then oldest first: a project reported twice shows both, the 补报 marked.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn list_reports<C: ConnectionTrait>(
+    conn: &C,
+    week: &str,
+    project: Option<&str>,
+) -> Result<Vec<ReportLine>, StoreError> {
+    let mut values = vec![week.into()];
+    let mut sql = String::from(
+        "SELECT w.id, p.code, p.name, w.week, w.week_amount_yuan, w.ytd_completed_yuan, \
+                w.progress, w.no_change, w.late, w.late_entry, w.submitted_by, w.submitted_at \
+         FROM weekly_reports w JOIN projects p ON p.id = w.project_id WHERE w.week = $1",
+    );
+    if let Some(code) = project {
+        sql.push_str(" AND p.code = $2");
+        values.push(code.into());
+    }
+    sql.push_str(" ORDER BY p.code, w.submitted_at, w.id");
+    let rows = conn
+        .query_all_raw(stmt(conn.get_database_backend(), &sql, values))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ReportLine {
+                id: r.try_get("", "id")?,
+                code: r.try_get("", "code")?,
+                name: r.try_get("", "name")?,
+                week: r.try_get("", "week")?,
+                week_amount: r.try_get("", "week_amount_yuan")?,
+                ytd_completed: r.try_get("", "ytd_completed_yuan")?,
+                progress: r.try_get("", "progress")?,
+                no_change: r.try_get("", "no_change")?,
+                late: r.try_get("", "late")?,
+                late_entry: r.try_get("", "late_entry")?,
+                submitted_by: r.try_get("", "submitted_by")?,
+                submitted_at: r.try_get("", "submitted_at")?,
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(StoreError::from)
 }

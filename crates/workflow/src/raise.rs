@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Utc};
 use docket_domain::issue::{IssueCategory, IssueState, Severity};
+use docket_domain::text::{multi_line, single_line};
 use docket_store::entity::issues;
 use docket_store::issues::{self as repo, OpenKey, ProjectRef};
 use docket_store::outbox::{self, NewMessage};
@@ -29,9 +30,9 @@ pub struct NewIssue {
     pub project: String,
     /// Category code or Chinese label.
     pub category: String,
-    /// Title (required).
+    /// Title (required); stored on one line ([`single_line`]).
     pub title: String,
-    /// Detail (may be empty).
+    /// Detail (may be empty); control characters other than line breaks are dropped.
     pub detail: String,
     /// Severity code or Chinese label (default `normal`).
     pub severity: Option<String>,
@@ -54,9 +55,10 @@ pub fn issue_number(year: i32, n: i64) -> String {
     format!("{year}-{n:03}")
 }
 
-/// The key that makes two titles "the same problem": trimmed and case-folded.
+/// The key that makes two titles "the same problem": on one line (blanks folded), trimmed
+/// and case-folded.
 pub fn title_key(title: &str) -> String {
-    title.trim().to_lowercase()
+    single_line(title).to_lowercase()
 }
 
 /// A [`NewIssue`] that passed validation.
@@ -73,16 +75,14 @@ impl Workflow {
     fn validate(&self, item: &NewIssue) -> Result<Valid, WorkflowError> {
         let category = IssueCategory::parse(&item.category)
             .map_err(|e| WorkflowError::invalid("category", format!("{:?}: {e}", item.category)))?;
-        let title = item.title.trim().to_string();
+        // One line, always: a CR/LF in a title would reach email headers and `<title>`.
+        let title = single_line(&item.title);
+        let detail = multi_line(&item.detail);
         if title.is_empty() {
             return Err(WorkflowError::invalid("title", "must not be empty"));
         }
         self.check_text("title", &title, self.settings.workflow.title_max_chars)?;
-        self.check_text(
-            "detail",
-            &item.detail,
-            self.settings.workflow.note_max_chars,
-        )?;
+        self.check_text("detail", &detail, self.settings.workflow.note_max_chars)?;
         let severity = match item.severity.as_deref().map(str::trim) {
             None | Some("") => Severity::Normal,
             Some(s) => Severity::parse(s)
@@ -92,7 +92,7 @@ impl Workflow {
             project: item.project.trim().to_string(),
             category,
             title,
-            detail: item.detail.trim().to_string(),
+            detail,
             severity,
             report_id: item.report_id,
         })

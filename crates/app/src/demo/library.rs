@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use docket_domain::Amount;
+use docket_domain::Total;
 use docket_domain::project::{Level, Stage};
 
 use crate::actor::Actor;
@@ -35,11 +35,11 @@ pub(super) async fn import_sample(app: &App, print: &mut dyn FnMut(&str)) -> App
 /// The library by level and stage, with annual plans.
 pub(super) async fn summary(app: &App) -> AppResult<String> {
     let list = docket_store::library::list_projects(&app.db.conn, None).await?;
-    let mut by: BTreeMap<(String, String), (usize, Amount)> = BTreeMap::new();
+    let mut by: BTreeMap<(String, String), (usize, Total)> = BTreeMap::new();
     for p in &list {
         let e = by.entry((p.level.clone(), p.stage.clone())).or_default();
         e.0 += 1;
-        e.1 = e.1.saturating_add(p.annual_plan);
+        e.1 += Total::from(p.annual_plan);
     }
     let mut s = String::from("\n== 项目库 Project library ==\n");
     s.push_str(&format!(
@@ -58,7 +58,7 @@ pub(super) async fn summary(app: &App) -> AppResult<String> {
             plan.to_string()
         ));
     }
-    let total: Amount = list.iter().map(|p| p.annual_plan).sum();
+    let total: Total = list.iter().map(|p| p.annual_plan).sum();
     let bonds = list.iter().filter(|p| p.special_bond).count();
     s.push_str(&format!(
         "合计 {} 个项目，年度计划投资 {} 万元，其中专项债项目 {} 个",

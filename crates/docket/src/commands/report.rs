@@ -1,5 +1,8 @@
 //! `docket report submit`: a weekly report (周报) by options, a batch from CSV/XLSX, or a
-//! quick "本期无变化".
+//! quick "本期无变化"; `docket report list`: a week's reports, 补报 marked.
+//!
+//! A closed week is locked: a report for it exits 2 naming the week and when it closed,
+//! unless the office records it as a 补报 with `--late-entry`.
 //!
 //! Problems listed in a report are raised as blocking issues in the same transaction as the
 //! report (one per line, optionally led by a category such as `用地：`), routed and assigned
@@ -7,8 +10,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
-use docket_app::reports::{read_report_file, submit_reports};
+use clap::{Args, Subcommand, ValueEnum};
+use docket_app::reports::{SubmitOptions, list_reports, read_report_file, submit_reports_with};
 use docket_app::{Actor, App};
 use docket_domain::Amount;
 use docket_scheduler::reports::ReportInput;
@@ -21,6 +24,32 @@ use crate::output;
 pub enum ReportCmd {
     /// Submits one project's weekly report, or a batch with --file.
     Submit(SubmitArgs),
+    /// Lists a week's reports (补报 marked): `[{"code", "week", "late", "late_entry", ...}]`.
+    List(ListArgs),
+}
+
+/// Output formats of `report list`.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum ListFormat {
+    /// One line per report, for people.
+    #[default]
+    Text,
+    /// JSON for scripts.
+    Json,
+}
+
+/// `report list` options.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// ISO week YYYY-Www (default: the current week).
+    #[arg(long)]
+    pub week: Option<String>,
+    /// Only this project's reports.
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
 }
 
 /// `report submit` options.
@@ -60,6 +89,11 @@ pub struct SubmitArgs {
     /// progress/形象进度, milestones, problems/存在问题, next_week_plan, contact, no_change).
     #[arg(long, conflicts_with = "project")]
     pub file: Option<PathBuf>,
+    /// 补报: record reports for a week whose cycle has closed (office only). The closed
+    /// week's sheet stays as it was sent; the 补报 is marked in `report list` and on the
+    /// next sheet.
+    #[arg(long)]
+    pub late_entry: bool,
 }
 
 /// Runs a report command: one report, or a batch with `--file`; problems become issues
@@ -69,18 +103,30 @@ pub struct SubmitArgs {
 /// Bad input (every bad field or row; nothing written); not permitted (another unit's
 /// project; nothing written); failure.
 pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd) -> CliResult {
-    let ReportCmd::Submit(a) = cmd;
+    let a = match cmd {
+        ReportCmd::Submit(a) => a,
+        ReportCmd::List(a) => return list(app, actor, a).await,
+    };
+    let opts = SubmitOptions {
+        late_entry: a.late_entry,
+    };
     if let Some(file) = &a.file {
         let default_week = match &a.week {
             Some(w) => Some(app.week_or_current(Some(w))?),
             None => None,
         };
-        let inputs = read_report_file(file, default_week)?;
-        let out = submit_reports(app, actor, &inputs).await?;
+        let inputs = read_report_file(app, file, default_week)?;
+        let out = submit_reports_with(app, actor, &inputs, opts).await?;
+        let late_entries = out.reports.iter().filter(|r| r.late_entry).count();
         return output::print(&format!(
-            "{} reports submitted ({} late); {} issues raised from their problems",
+            "{} reports submitted ({} late{}); {} issues raised from their problems",
             out.reports.len(),
             out.late(),
+            if late_entries > 0 {
+                format!(", {late_entries} 补报")
+            } else {
+                String::new()
+            },
             out.new_issues()
         ));
     }
@@ -104,9 +150,13 @@ pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd) -> CliResult {
         contact: a.contact,
         no_change: a.no_change,
     };
-    let out = submit_reports(app, actor, std::slice::from_ref(&input)).await?;
+    let out = submit_reports_with(app, actor, std::slice::from_ref(&input), opts).await?;
     let s = &out.reports[0];
     match &s.slot_status {
+        _ if s.late_entry => eprintln!(
+            "{}: {week} report recorded as 补报 (late entry); the closed week's sheet is unchanged",
+            input.code
+        ),
         Some(st) => eprintln!("{}: {week} report recorded ({st})", input.code),
         None => eprintln!(
             "{}: {week} has no open cycle; the report is recorded without a slot",
@@ -121,4 +171,63 @@ pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd) -> CliResult {
         );
     }
     output::print(&s.report_id.to_string())
+}
+
+/// `report list`: a week's reports as text lines or JSON (amounts in 万元).
+async fn list(app: &App, actor: &Actor, a: ListArgs) -> CliResult {
+    let week = app.week_or_current(a.week.as_deref())?;
+    let lines = list_reports(app, actor, week, a.project.as_deref()).await?;
+    let wan = |y: Option<i64>| y.map(|y| Amount::from_yuan(y).wan_f64());
+    match a.format {
+        ListFormat::Json => {
+            let v: Vec<serde_json::Value> = lines
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "code": r.code,
+                        "name": r.name,
+                        "week": r.week,
+                        "week_amount_wan": wan(r.week_amount),
+                        "ytd_completed_wan": wan(r.ytd_completed),
+                        "progress": r.progress,
+                        "no_change": r.no_change,
+                        "late": r.late,
+                        "late_entry": r.late_entry,
+                        "submitted_by": r.submitted_by,
+                        "submitted_at": docket_store::time::from_ms(r.submitted_at).to_rfc3339(),
+                    })
+                })
+                .collect();
+            output::print_json(&v)
+        }
+        ListFormat::Text => {
+            let shown = |y: Option<i64>| {
+                y.map(|y| Amount::from_yuan(y).to_string())
+                    .unwrap_or_else(|| "—".into())
+            };
+            let text: Vec<String> = lines
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {} 本周 {} 万元 累计 {} 万元 [{}] {}",
+                        r.week,
+                        r.code,
+                        r.name,
+                        shown(r.week_amount),
+                        shown(r.ytd_completed),
+                        if r.late_entry {
+                            "补报"
+                        } else if r.late {
+                            "迟报"
+                        } else {
+                            "按时"
+                        },
+                        r.submitted_by
+                    )
+                })
+                .collect();
+            output::print(&text.join("\n"))
+        }
+    }
 }

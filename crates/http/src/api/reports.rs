@@ -103,19 +103,28 @@ pub async fn submit(
     })))
 }
 
-/// The week's reports: each active project's line (status, amounts, progress), as far as
-/// the token's official may see.
+/// Filters of `GET /api/reports/{week}`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only this project's reports.
+    pub project: Option<String>,
+}
+
+/// The week's reports (补报 marked), as far as the token's official may see.
 #[utoipa::path(get, path = "/api/reports/{week}", tag = "reports",
-    params(("week" = String, Path, description = "ISO week or `current`")),
-    responses((status = 200, description = "JSON array, one line per project"), (status = 404, description = "no cycle for this week")),
+    params(("week" = String, Path, description = "ISO week or `current`"), ListQuery),
+    responses((status = 200, description = "JSON array of reports")),
     security(("bearer" = [])))]
 pub async fn list(
     State(s): State<HttpState>,
     ApiActor(actor): ApiActor,
     Path(week): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
     let week = s
         .app
         .week_or_current((week != "current").then_some(week.as_str()))?;
-    Ok(Json(json!(uc::list_reports(&s.app, &actor, week).await?)))
+    Ok(Json(json!(
+        uc::list_reports(&s.app, &actor, week, q.project.as_deref()).await?
+    )))
 }

@@ -25,6 +25,7 @@ pub struct Model {
     pub submitted_at: i64,
     #[sea_orm(column_type = "Text")]
     pub problems: String,
+    pub late_entry: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
