@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use docket_domain::config::CoreConfig;
-use docket_store::Db;
 use docket_store::library::{ImportMeta, UpsertSummary, upsert_projects};
 use docket_store::progress::{upsert_indicators, upsert_milestones, upsert_progress};
-use sea_orm::TransactionTrait;
+use docket_store::{Db, StoreError};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use crate::{ImportError, files::read_table, rows};
 
@@ -81,16 +81,10 @@ pub async fn import_progress(
     let table = read_table(path)?;
     let ids = docket_store::library::project_ids(&db.conn).await?;
     let records = rows::progress_rows(&table, &ids).map_err(ImportError::BadRows)?;
-    if !opts.dry_run {
-        let txn = db.conn.begin().await?;
-        upsert_progress(&txn, &records, opts.now_ms, |_| {}).await?;
-        txn.commit().await?;
-    }
-    Ok(ImportReport {
-        rows: records.len(),
-        dry_run: opts.dry_run,
-        projects: None,
+    write_rows(db, &records, opts, async |txn, r, now| {
+        upsert_progress(txn, r, now, |_| {}).await
     })
+    .await
 }
 
 /// Imports a milestones file (planned and actual dates per project and milestone).
@@ -105,16 +99,10 @@ pub async fn import_milestones(
     let table = read_table(path)?;
     let ids = docket_store::library::project_ids(&db.conn).await?;
     let records = rows::milestone_rows(&table, &ids).map_err(ImportError::BadRows)?;
-    if !opts.dry_run {
-        let txn = db.conn.begin().await?;
-        upsert_milestones(&txn, &records, opts.now_ms).await?;
-        txn.commit().await?;
-    }
-    Ok(ImportReport {
-        rows: records.len(),
-        dry_run: opts.dry_run,
-        projects: None,
+    write_rows(db, &records, opts, async |txn, r, now| {
+        upsert_milestones(txn, r, now).await
     })
+    .await
 }
 
 /// Imports a city indicators file.
@@ -128,9 +116,23 @@ pub async fn import_indicators(
 ) -> Result<ImportReport, ImportError> {
     let table = read_table(path)?;
     let records = rows::indicator_rows(&table).map_err(ImportError::BadRows)?;
+    write_rows(db, &records, opts, async |txn, r, now| {
+        upsert_indicators(txn, r, now).await
+    })
+    .await
+}
+
+/// Writes `records` with `write` in one transaction (nothing in a dry run) and reports how
+/// many rows there were.
+async fn write_rows<T>(
+    db: &Db,
+    records: &[T],
+    opts: &ImportOptions,
+    write: impl AsyncFnOnce(&DatabaseTransaction, &[T], i64) -> Result<usize, StoreError>,
+) -> Result<ImportReport, ImportError> {
     if !opts.dry_run {
         let txn = db.conn.begin().await?;
-        upsert_indicators(&txn, &records, opts.now_ms).await?;
+        write(&txn, records, opts.now_ms).await?;
         txn.commit().await?;
     }
     Ok(ImportReport {

@@ -10,8 +10,8 @@ use docket_domain::cycle::ReportInput;
 use docket_domain::period::IsoWeek;
 use docket_domain::project::parse_bool;
 
-use crate::columns::{self, HeaderMap};
-use crate::rows::Row;
+use crate::columns;
+use crate::rows::parse_rows;
 use crate::{ImportError, Table, read_table};
 
 /// Reads a batch of reports from a CSV (UTF-8 with or without BOM, or GB18030) or the first
@@ -42,17 +42,7 @@ pub fn report_rows(
     table: &Table,
     default_week: Option<IsoWeek>,
 ) -> Result<Vec<ReportInput>, Vec<crate::RowError>> {
-    let map = HeaderMap::new(&table.file, &table.headers, columns::REPORTS)?;
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    for (row_no, cells) in &table.rows {
-        let mut r = Row {
-            file: &table.file,
-            row: *row_no,
-            cells,
-            map: &map,
-            errors: &mut errors,
-        };
+    parse_rows(table, columns::REPORTS, |r| {
         let code = r.req("code");
         let week = match r.opt("week") {
             Some(w) => r.check("week", IsoWeek::parse(&w)),
@@ -67,33 +57,17 @@ pub fn report_rows(
         let ytd_completed = r.parse_opt("ytd_completed_wan", Amount::parse_wan);
         let no_change = r.parse_opt("no_change", parse_bool);
         let text = |key| r.opt(key).unwrap_or_default();
-        let (progress, milestones, problems, next_week_plan, contact) = (
-            text("progress"),
-            text("milestones"),
-            text("problems"),
-            text("next_week_plan"),
-            text("contact"),
-        );
-        if let (Some(code), Some(week), Some(week_amount), Some(ytd_completed), Some(no_change)) =
-            (code, week, week_amount, ytd_completed, no_change)
-        {
-            out.push(ReportInput {
-                code,
-                week,
-                week_amount,
-                ytd_completed,
-                progress,
-                milestones,
-                problems,
-                next_week_plan,
-                contact,
-                no_change: no_change.unwrap_or(false),
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+        Some(ReportInput {
+            progress: text("progress"),
+            milestones: text("milestones"),
+            problems: text("problems"),
+            next_week_plan: text("next_week_plan"),
+            contact: text("contact"),
+            code: code?,
+            week: week?,
+            week_amount: week_amount?,
+            ytd_completed: ytd_completed?,
+            no_change: no_change?.unwrap_or(false),
+        })
+    })
 }
