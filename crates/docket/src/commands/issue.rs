@@ -2,14 +2,14 @@
 //! The decisions (routing, transitions, permissions, limits) live in `docket-workflow`.
 
 use chrono::NaiveDate;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use docket_app::{Actor, App, issues};
 use docket_store::issues::IssueFilter;
 use docket_workflow::service::IssueDetail;
 use docket_workflow::{Action, NewIssue};
 
 use crate::error::{CliError, CliResult};
-use crate::output;
+use crate::output::{self, Format};
 
 /// Issue commands.
 #[derive(Debug, Subcommand)]
@@ -64,16 +64,6 @@ pub struct RaiseArgs {
     /// Severity: normal, major, critical.
     #[arg(long)]
     pub severity: Option<String>,
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
-pub enum Format {
-    /// For people.
-    #[default]
-    Table,
-    /// For scripts.
-    Json,
 }
 
 /// `issue show`.
@@ -225,7 +215,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             let d = issues::show_issue(app, actor, issues::parse_issue_id(&a.id)?).await?;
             return match a.format {
                 Format::Json => output::print_json(&d),
-                Format::Table => output::print(&detail_text(&d)),
+                Format::Text => output::print(&detail_text(&d)),
             };
         }
         IssueCmd::List(a) => {
@@ -239,7 +229,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             let list = issues::list_issues(app, actor, &filter, a.overdue).await?;
             return match a.format {
                 Format::Json => output::print_json(&list),
-                Format::Table => output::print(&table(&list)),
+                Format::Text => output::print(&table(&list)),
             };
         }
         IssueCmd::Route(a) => {
@@ -249,7 +239,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             let e = issues::explain_route(app, actor, issues::parse_issue_id(&a.id)?).await?;
             return match a.format {
                 Format::Json => output::print_json(&e),
-                Format::Table => output::print(&format!(
+                Format::Text => output::print(&format!(
                     "task force: {}\ndecided by: {}\ntoday's rules: {}",
                     e.task_force.as_deref().unwrap_or("office"),
                     e.recorded,
