@@ -15,8 +15,7 @@ fn token(key: &str, hash: &str) -> NewApiToken {
     }
 }
 
-// A token's key and hash are unique; it is found by hash and key prefix, revoked once, and
-// its last use is written at most once per granularity.
+// Token rows: unique key and hash, found by hash and prefix, revoked once, touched coarsely.
 async fn token_rows(t: &TestDb) {
     let c = &t.db.conn;
     let id = auth::insert_api_token(c, &token("abcd1234", "h1"))
@@ -60,8 +59,7 @@ async fn token_rows(t: &TestDb) {
 }
 dual_test!(token_rows);
 
-// A sign-in link is claimed once and not after it expires; attempts count strictly after
-// the window's start, per address and per IP.
+// Sign-in links are claimed once before expiry; attempts count after the window's start.
 async fn signin_links_and_attempts(t: &TestDb) {
     let c = &t.db.conn;
     let link = |hash: &str| NewSigninLink {
@@ -124,8 +122,7 @@ async fn signin_links_and_attempts(t: &TestDb) {
 }
 dual_test!(signin_links_and_attempts);
 
-// Sessions are live until they expire and deleted one or all of an official; a nonce is
-// used once; the purge removes only what has expired.
+// Sessions live until expiry, nonces are used once, and the purge removes only the expired.
 async fn sessions_nonces_and_purge(t: &TestDb) {
     let c = &t.db.conn;
     let session = |hash: &str, official: &str, expires_at: i64| NewSession {

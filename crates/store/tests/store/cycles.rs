@@ -86,8 +86,7 @@ async fn open_adds_slots_once(t: &TestDb) {
 }
 dual_test!(open_adds_slots_once);
 
-// Reports before the deadline are submitted, after it late; closing marks the rest missing,
-// a report after closing turns missing into late, and the summary counts all of it.
+// Reports mark slots submitted or late, closing marks the rest missing, the summary counts.
 async fn reports_mark_slots_and_close_marks_missing(t: &TestDb) {
     seed(t).await;
     let c = &t.db.conn;
@@ -140,8 +139,7 @@ async fn reports_mark_slots_and_close_marks_missing(t: &TestDb) {
 }
 dual_test!(reports_mark_slots_and_close_marks_missing);
 
-// A no-change report copies the previous week's progress and year-to-date figure, with a
-// zero week amount; a report of a week without a cycle is recorded, not late.
+// A no-change report carries the previous progress and year-to-date figure over.
 async fn no_change_carries_the_previous_report(t: &TestDb) {
     seed(t).await;
     let c = &t.db.conn;

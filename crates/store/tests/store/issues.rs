@@ -51,8 +51,7 @@ fn titles(rows: &[issues::Model]) -> Vec<&str> {
     rows.iter().map(|r| r.title.as_str()).collect()
 }
 
-// The list filters by task force (or the office's own), open state and given states, oldest
-// first.
+// The list filters by task force (or the office's own), open state and states, oldest first.
 async fn list_filters(t: &TestDb) {
     let p = seeded(t).await;
     let c = &t.db.conn;
@@ -94,8 +93,7 @@ async fn list_filters(t: &TestDb) {
 }
 dual_test!(list_filters);
 
-// Only open issues count for an identity, and a second open issue with the same identity is
-// refused by the unique index as a unique violation.
+// Only open issues hold an identity; a second open one is refused as a unique violation.
 async fn open_identity(t: &TestDb) {
     let p = seeded(t).await;
     let c = &t.db.conn;
@@ -121,8 +119,7 @@ async fn open_identity(t: &TestDb) {
 }
 dual_test!(open_identity);
 
-// Overdue: assigned past the accept limit, or accepted / in progress past the due date, and
-// below the highest rung; events of one issue are numbered once each.
+// Overdue is past the accept or resolve limit below the top rung; event numbers are unique.
 async fn overdue_and_events(t: &TestDb) {
     let p = seeded(t).await;
     let c = &t.db.conn;

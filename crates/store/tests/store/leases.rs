@@ -4,8 +4,7 @@
 use docket_store::scheduling::{acquire_lease, check_fence, lease, release_lease};
 use docket_testkit::{TestDb, dual_test};
 
-// Two processes contend for one lease: only one holds it at a time, and the fence tells the
-// old holder it lost it.
+// One holder at a time: renewal, take-over after lapse with a new token, fence, release.
 async fn lease_takeover_and_fence(t: &TestDb) {
     let c = &t.db.conn;
     assert!(lease(c, "tick").await.unwrap().is_none());

@@ -142,8 +142,7 @@ async fn only_the_owner_marks(t: &TestDb) {
 }
 dual_test!(only_the_owner_marks);
 
-// A claimer that dies leaves its rows to another once the lease expires; the late owner
-// can no longer mark them.
+// An expired lease returns the row to the queue, and its old owner can no longer mark it.
 async fn expired_lease_returns_rows(t: &TestDb) {
     let c = &t.db.conn;
     enqueue(c, &[message("m", Delivery::Immediate, None)], 0)
@@ -184,8 +183,7 @@ async fn expired_lease_returns_rows(t: &TestDb) {
 }
 dual_test!(expired_lease_returns_rows);
 
-// A retried row waits for its next attempt time with its error; a dead one waits for an
-// operator's retry, which makes it due at once with its attempts reset.
+// A retried row waits for its next attempt; a dead one for an operator's retry.
 async fn retry_and_dead_letters(t: &TestDb) {
     let c = &t.db.conn;
     enqueue(
