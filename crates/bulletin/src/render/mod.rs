@@ -282,6 +282,20 @@ pub fn fig_headers(lang: Language) -> [&'static str; 9] {
     }
 }
 
+/// Column headers of a project table (the lagging list, the missed starts): light, code,
+/// name and owner unit, then the table's own columns (`zh` or `en` by the language).
+pub fn project_headers(
+    lang: Language,
+    zh: &[&'static str],
+    en: &[&'static str],
+) -> Vec<&'static str> {
+    let (lead, rest) = match lang {
+        Language::Zh => (["灯", "项目编号", "项目名称", "建设单位"], zh),
+        Language::En => (["Light", "Code", "Project", "Owner unit"], en),
+    };
+    lead.iter().chain(rest).copied().collect()
+}
+
 /// Column headers of the issue statistics table.
 pub fn issue_headers(lang: Language) -> [&'static str; 7] {
     match lang {

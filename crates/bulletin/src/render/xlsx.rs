@@ -6,7 +6,7 @@ use chrono::Datelike;
 use docket_domain::config::Language;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::{Kind, fig_headers, issue_groups, issue_headers, label};
+use super::{Kind, fig_headers, issue_groups, issue_headers, label, project_headers};
 use crate::model::{Bulletin, Fig};
 
 struct Formats {
@@ -151,29 +151,16 @@ pub fn render(b: &Bulletin) -> Result<Vec<u8>, XlsxError> {
 
     let ws = wb.add_worksheet();
     ws.set_name(names[3])?;
-    let heads = if zh {
-        [
-            "灯",
-            "项目编号",
-            "项目名称",
-            "建设单位",
-            "责任领导",
-            "完成率",
-            "超/慢（百分点）",
-            "本月未报",
-        ]
-    } else {
-        [
-            "Light",
-            "Code",
-            "Project",
-            "Owner unit",
+    let heads = project_headers(
+        lang,
+        &["责任领导", "完成率", "超/慢（百分点）", "本月未报"],
+        &[
             "Responsible",
             "Completion",
             "Ahead (points)",
             "Not reported",
-        ]
-    };
+        ],
+    );
     headers(ws, 0, &heads, &f)?;
     for (i, l) in b.lagging.iter().enumerate() {
         let r = 1 + i as u32;
