@@ -3,27 +3,13 @@
 
 use docket_testkit::{TestDb, dual_test};
 
-use crate::cli::{docket, root, sample_config, stderr, stdout};
-
-fn import_sample(t: &TestDb) {
-    for (kind, file) in [
-        ("projects", "projects.csv"),
-        ("progress", "progress.csv"),
-        ("milestones", "milestones.csv"),
-        ("indicators", "indicators.csv"),
-    ] {
-        let path = root().join("config/sample").join(file);
-        let o = docket(
-            &t.url,
-            &sample_config(),
-            &["import", kind, path.to_str().unwrap()],
-        );
-        assert!(o.status.success(), "import {kind}: {}", stderr(&o));
-    }
-}
+use crate::cli::{docket, import_sample, sample_config, stderr, stdout};
 
 async fn bulletin_build_and_send(t: &TestDb) {
-    import_sample(t);
+    import_sample(
+        &t.url,
+        &["projects", "progress", "milestones", "indicators"],
+    );
     let cfg = sample_config();
     let o = docket(
         &t.url,

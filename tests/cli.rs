@@ -1,43 +1,46 @@
-//! Running the built `docket` binary against a test database.
+//! Running the built `docket` binary against a test database (through `docket_testkit::Docket`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use docket_testkit::Docket;
+pub use docket_testkit::{stderr, stdout};
 
 /// The repository root (config/, the sample library).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    docket_testkit::repo_root()
 }
 
 /// The sample configuration.
 pub fn sample_config() -> PathBuf {
-    root().join("config/docket.toml")
+    docket_testkit::config_dir().join("docket.toml")
+}
+
+/// This package's `docket` binary on `db_url` with `config`.
+pub fn docket_cmd(db_url: &str, config: &Path) -> Docket {
+    Docket::new(env!("CARGO_BIN_EXE_docket"), db_url, config)
 }
 
 /// Runs `docket ARGS` with the given database and config; stdin closed.
 pub fn docket(db_url: &str, config: &Path, args: &[&str]) -> Output {
-    docket_in(&root(), db_url, config, args)
+    docket_cmd(db_url, config).run(args)
 }
 
 /// As [`docket`], in the working directory `dir` (for commands that write files there).
 pub fn docket_in(dir: &Path, db_url: &str, config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docket"))
-        .current_dir(dir)
-        .args(args)
-        .env("DOCKET_DATABASE_URL", db_url)
-        .env("DOCKET_CONFIG", config)
-        .env("DOCKET_LOG", "warn")
-        .env_remove("DOCKET_SMTP_URL")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run docket")
+    docket_cmd(db_url, config).current_dir(dir).run(args)
 }
 
-/// stdout as text.
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// stderr as text.
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// Imports the sample city's `config/sample/KIND.csv` for each kind (projects, progress,
+/// milestones, indicators) through the CLI, asserting each import succeeds.
+pub fn import_sample(db_url: &str, kinds: &[&str]) {
+    for kind in kinds {
+        let path = root().join("config/sample").join(format!("{kind}.csv"));
+        let o = docket(
+            db_url,
+            &sample_config(),
+            &["import", kind, path.to_str().unwrap()],
+        );
+        assert!(o.status.success(), "import {kind}: {}", stderr(&o));
+    }
 }

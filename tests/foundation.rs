@@ -2,7 +2,7 @@
 
 use docket_testkit::{TestDb, dual_test};
 
-use crate::cli::{docket, root, sample_config, stderr, stdout};
+use crate::cli::{docket, docket_cmd, root, sample_config, stderr, stdout};
 
 async fn migrate_twice_is_a_no_op(t: &TestDb) {
     // The harness already migrated; both runs through the CLI find nothing to do.
@@ -227,13 +227,9 @@ fn bad_config_names_the_key() {
 fn environment_overrides_config() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/x.db", dir.path().display());
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
-        .args(["migrate"])
-        .env("DOCKET_DATABASE_URL", &db)
-        .env("DOCKET_CONFIG", sample_config())
+    let o = docket_cmd(&db, &sample_config())
         .env("DOCKET__OFFICE__TIMEZONE", "Nowhere/Town")
-        .output()
-        .unwrap();
+        .run(&["migrate"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("office.timezone"), "{}", stderr(&o));
 }

@@ -3,7 +3,7 @@
 use docket_testkit::{TestDb, dual_test};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::cli::{docket, root, sample_config, stderr, stdout};
+use crate::cli::{docket, import_sample, sample_config, stderr, stdout};
 
 async fn issue_count(t: &TestDb) -> (u64, u64, u64) {
     use docket_store::entity::{issue_events, issues, outbox};
@@ -19,9 +19,7 @@ async fn issue_count(t: &TestDb) -> (u64, u64, u64) {
 
 async fn raise_show_and_bad_input(t: &TestDb) {
     let cfg = sample_config();
-    let lib = root().join("config/sample/projects.csv");
-    let o = docket(&t.url, &cfg, &["import", "projects", lib.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    import_sample(&t.url, &["projects"]);
     let raise = |project: &str, category: &str, title: &str| {
         docket(
             &t.url,

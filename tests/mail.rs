@@ -1,30 +1,19 @@
 //! `docket mail flush` against a real SMTP server that is down, then back.
 
 use docket_testkit::{SmtpSink, TestDb, dual_test};
-use std::process::Command;
 
-use crate::cli::{root, sample_config, stderr, stdout};
+use crate::cli::{docket_cmd, import_sample, sample_config, stderr, stdout};
 
 fn docket_smtp(t: &TestDb, smtp: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_docket"))
-        .args(args)
-        .env("DOCKET_DATABASE_URL", &t.url)
-        .env("DOCKET_CONFIG", sample_config())
-        .env("DOCKET_LOG", "warn")
+    docket_cmd(&t.url, &sample_config())
         .env("DOCKET_SMTP_URL", smtp)
-        .output()
-        .expect("run docket")
+        .run(args)
 }
 
 async fn flush_fails_while_down_then_delivers_once(t: &TestDb) {
     let mut sink = SmtpSink::start();
     let url = sink.url();
-    let lib = root().join("config/sample/projects.csv");
-    assert!(
-        docket_smtp(t, &url, &["import", "projects", lib.to_str().unwrap()])
-            .status
-            .success()
-    );
+    import_sample(&t.url, &["projects"]);
     let o = docket_smtp(
         t,
         &url,

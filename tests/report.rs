@@ -3,13 +3,11 @@
 use docket_testkit::{TestDb, dual_test};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::cli::{docket, root, sample_config, stderr, stdout};
+use crate::cli::{docket, import_sample, root, sample_config, stderr, stdout};
 
 async fn report_problems_are_raised_once(t: &TestDb) {
     let cfg = sample_config();
-    let lib = root().join("config/sample/projects.csv");
-    let o = docket(&t.url, &cfg, &["import", "projects", lib.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    import_sample(&t.url, &["projects"]);
     let submit = || {
         docket(
             &t.url,
@@ -79,9 +77,7 @@ async fn report_rows(t: &TestDb) -> usize {
 // refused with exit code 3 and nothing is written; its own project is accepted.
 async fn owner_contact_reports_only_for_its_unit(t: &TestDb) {
     let cfg = sample_config();
-    let lib = root().join("config/sample/projects.csv");
-    let o = docket(&t.url, &cfg, &["import", "projects", lib.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    import_sample(&t.url, &["projects"]);
     let submit = |who: &str, code: &str| {
         docket(
             &t.url,
@@ -128,9 +124,7 @@ dual_test!(owner_contact_reports_only_for_its_unit);
 // be raised (a title over the workflow's limit) leaves no report row behind.
 async fn report_with_an_unraisable_problem_writes_nothing(t: &TestDb) {
     let cfg = sample_config();
-    let lib = root().join("config/sample/projects.csv");
-    let o = docket(&t.url, &cfg, &["import", "projects", lib.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    import_sample(&t.url, &["projects"]);
     let long_title = format!("用地：{}", "长".repeat(300));
     let o = docket(
         &t.url,

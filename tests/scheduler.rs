@@ -66,19 +66,7 @@ dual_test!(calendar_show_and_import);
 // option and by CSV; the sheet renders; a numeric day-of-week in [schedules] is refused.
 async fn cycle_open_show_report(t: &TestDb) {
     let cfg = sample_config();
-    let o = docket(
-        &t.url,
-        &cfg,
-        &[
-            "import",
-            "projects",
-            crate::cli::root()
-                .join("config/sample/projects.csv")
-                .to_str()
-                .unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    crate::cli::import_sample(&t.url, &["projects"]);
     for _ in 0..2 {
         let o = docket(&t.url, &cfg, &["cycle", "open", "--week", "2024-W37"]);
         assert!(o.status.success(), "{}", stderr(&o));

@@ -10,20 +10,20 @@ use docket_bulletin::{build, render_all};
 use docket_domain::Amount;
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::config::CoreConfig;
+use docket_domain::cycle::ReportInput;
 use docket_domain::period::{IsoWeek, Month};
 use docket_domain::project::{Category, Level, Stage};
 use docket_store::library::{ImportMeta, ProjectRecord, upsert_projects};
 use docket_store::progress::{ProgressRecord, upsert_progress};
-use docket_store::sql::insert_batched;
+use docket_store::weekly_reports::{NewReport, submit_reports};
 use docket_testkit::TestDb;
 use sea_orm::TransactionTrait;
-use sea_orm::sea_query::{Expr, SimpleExpr};
 
 const PROJECTS: usize = 10_000;
 const RUNS: usize = 5;
 
 fn config() -> CoreConfig {
-    toml::from_str(
+    docket_testkit::core_config(
         r#"
         [office]
         city = "示例市"
@@ -35,7 +35,6 @@ fn config() -> CoreConfig {
         email = "chen@example.gov.cn"
         "#,
     )
-    .expect("bench config")
 }
 
 async fn seed(t: &TestDb) {
@@ -79,7 +78,7 @@ async fn seed(t: &TestDb) {
         .expect("projects");
     let ids = docket_store::library::project_ids(&tx).await.expect("ids");
     let mut progress = Vec::with_capacity(PROJECTS * 12);
-    let mut weekly: Vec<Vec<SimpleExpr>> = Vec::with_capacity(PROJECTS * 52);
+    let mut weekly: Vec<NewReport> = Vec::with_capacity(PROJECTS * 52);
     for (i, r) in records.iter().enumerate() {
         let id = ids[&r.code];
         let plan = r.annual_plan.yuan();
@@ -97,50 +96,30 @@ async fn seed(t: &TestDb) {
         for w in 1..=52u32 {
             let week = IsoWeek::parse(&format!("2024-W{w:02}")).expect("week");
             let ytd = (plan as f64 * pace * f64::from(w) / 52.0) as i64;
-            weekly.push(vec![
-                Expr::val(uuid::Uuid::now_v7()),
-                Expr::val(id),
-                Expr::val(week.to_string()),
-                Expr::val(ytd / 52),
-                Expr::val(ytd),
-                Expr::val("按计划推进"),
-                Expr::val(""),
-                Expr::val(""),
-                Expr::val("联系人"),
-                Expr::val(false),
-                Expr::val(false),
-                Expr::val("bench"),
-                Expr::val(0i64),
-            ]);
+            weekly.push(NewReport {
+                project_id: id,
+                input: ReportInput {
+                    code: r.code.clone(),
+                    week,
+                    week_amount: Some(Amount::from_yuan(ytd / 52)),
+                    ytd_completed: Some(Amount::from_yuan(ytd)),
+                    progress: "按计划推进".into(),
+                    milestones: String::new(),
+                    problems: String::new(),
+                    next_week_plan: String::new(),
+                    contact: "联系人".into(),
+                    no_change: false,
+                },
+                submitted_by: "bench".into(),
+            });
         }
     }
     upsert_progress(&tx, &progress, 0, |_| {})
         .await
         .expect("progress");
-    insert_batched(
-        &tx,
-        "weekly_reports",
-        &[
-            "id",
-            "project_id",
-            "week",
-            "week_amount_yuan",
-            "ytd_completed_yuan",
-            "progress",
-            "milestones",
-            "next_week_plan",
-            "contact",
-            "no_change",
-            "late",
-            "submitted_by",
-            "submitted_at",
-        ],
-        weekly,
-        None,
-        |_| {},
-    )
-    .await
-    .expect("weekly reports");
+    submit_reports(&tx, &weekly, 0)
+        .await
+        .expect("weekly reports");
     tx.commit().await.expect("commit");
 }
 

@@ -5,6 +5,18 @@ use std::path::Path;
 
 use crate::error::{CliError, CliResult};
 
+/// The `--format` of the commands that show or list things: text (a line or a table) for
+/// people, JSON for scripts.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, Default, PartialEq, Eq)]
+pub enum Format {
+    /// For people: a line or a table (`table` is accepted too).
+    #[default]
+    #[value(alias = "table")]
+    Text,
+    /// For scripts.
+    Json,
+}
+
 /// Writes `text` to stdout, ending with a newline.
 ///
 /// # Errors

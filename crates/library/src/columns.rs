@@ -37,7 +37,8 @@ const PROJECT_BASE: &[Column] = &[
     col("special_bond", "专项债", false),
 ];
 
-const MONTH_KEYS: [&str; 12] = [
+/// The keys of the twelve monthly plan columns, January first.
+pub(crate) const MONTH_KEYS: [&str; 12] = [
     "plan_m01_wan",
     "plan_m02_wan",
     "plan_m03_wan",

@@ -1,15 +1,17 @@
 //! Loading files all-or-nothing: parse and validate every row first, then write in one
 //! transaction.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use docket_domain::config::CoreConfig;
-use docket_store::Db;
 use docket_store::library::{ImportMeta, UpsertSummary, upsert_projects};
 use docket_store::progress::{upsert_indicators, upsert_milestones, upsert_progress};
-use sea_orm::TransactionTrait;
+use docket_store::{Db, StoreError};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use uuid::Uuid;
 
-use crate::{ImportError, files::read_table, rows};
+use crate::{ImportError, RowError, Table, files::read_table, rows};
 
 /// How to import.
 #[derive(Debug, Clone)]
@@ -78,19 +80,10 @@ pub async fn import_progress(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let table = read_table(path)?;
-    let ids = docket_store::library::project_ids(&db.conn).await?;
-    let records = rows::progress_rows(&table, &ids).map_err(ImportError::BadRows)?;
-    if !opts.dry_run {
-        let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
-        upsert_progress(&txn, &records, opts.now_ms, |_| {}).await?;
-        txn.commit().await?;
-    }
-    Ok(ImportReport {
-        rows: records.len(),
-        dry_run: opts.dry_run,
-        projects: None,
+    import_rows(db, path, opts, rows::progress_rows, async |txn, r, now| {
+        upsert_progress(txn, r, now, |_| {}).await
     })
+    .await
 }
 
 /// Imports a milestones file (planned and actual dates per project and milestone).
@@ -102,19 +95,10 @@ pub async fn import_milestones(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let table = read_table(path)?;
-    let ids = docket_store::library::project_ids(&db.conn).await?;
-    let records = rows::milestone_rows(&table, &ids).map_err(ImportError::BadRows)?;
-    if !opts.dry_run {
-        let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
-        upsert_milestones(&txn, &records, opts.now_ms).await?;
-        txn.commit().await?;
-    }
-    Ok(ImportReport {
-        rows: records.len(),
-        dry_run: opts.dry_run,
-        projects: None,
+    import_rows(db, path, opts, rows::milestone_rows, async |txn, r, now| {
+        upsert_milestones(txn, r, now).await
     })
+    .await
 }
 
 /// Imports a city indicators file.
@@ -126,11 +110,31 @@ pub async fn import_indicators(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    import_rows(
+        db,
+        path,
+        opts,
+        |table, _| rows::indicator_rows(table),
+        async |txn, r, now| upsert_indicators(txn, r, now).await,
+    )
+    .await
+}
+
+/// Reads the file at `path`, parses every row with `parse` (given the project ids by code)
+/// and, unless it is a dry run, writes them all with `write` in one transaction.
+async fn import_rows<T>(
+    db: &Db,
+    path: &Path,
+    opts: &ImportOptions,
+    parse: impl FnOnce(&Table, &HashMap<String, Uuid>) -> Result<Vec<T>, Vec<RowError>>,
+    write: impl AsyncFnOnce(&DatabaseTransaction, &[T], i64) -> Result<usize, StoreError>,
+) -> Result<ImportReport, ImportError> {
     let table = read_table(path)?;
-    let records = rows::indicator_rows(&table).map_err(ImportError::BadRows)?;
+    let ids = docket_store::library::project_ids(&db.conn).await?;
+    let records = parse(&table, &ids).map_err(ImportError::BadRows)?;
     if !opts.dry_run {
         let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
-        upsert_indicators(&txn, &records, opts.now_ms).await?;
+        write(&txn, &records, opts.now_ms).await?;
         txn.commit().await?;
     }
     Ok(ImportReport {

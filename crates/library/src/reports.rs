@@ -11,8 +11,8 @@ use docket_domain::cycle::ReportInput;
 use docket_domain::period::IsoWeek;
 use docket_domain::project::parse_bool;
 
-use crate::columns::{self, HeaderMap};
-use crate::rows::{Row, limited};
+use crate::columns;
+use crate::rows::{limited, parse_rows};
 use crate::{ImportError, Table, read_table};
 
 /// Reads a batch of reports from a CSV (UTF-8 with or without BOM, or GB18030) or the first
@@ -47,17 +47,7 @@ pub fn report_rows(
     default_week: Option<IsoWeek>,
     limits: &TextLimits,
 ) -> Result<Vec<ReportInput>, Vec<crate::RowError>> {
-    let map = HeaderMap::new(&table.file, &table.headers, columns::REPORTS)?;
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    for (row_no, cells) in &table.rows {
-        let mut r = Row {
-            file: &table.file,
-            row: *row_no,
-            cells,
-            map: &map,
-            errors: &mut errors,
-        };
+    parse_rows(table, columns::REPORTS, |r| {
         let code = r.parse_req("code", limited(limits.code_max_chars));
         let week = match r.opt("week") {
             Some(w) => r.check("week", IsoWeek::parse(&w)),
@@ -84,46 +74,17 @@ pub fn report_rows(
         let contact = r
             .parse_opt("contact", limited(limits.name_max_chars))
             .map(Option::unwrap_or_default);
-        if let (
-            Some(code),
-            Some(week),
-            Some(week_amount),
-            Some(ytd_completed),
-            Some(no_change),
-            Some(progress),
-            Some(milestones),
-            Some(problems),
-            Some(next_week_plan),
-            Some(contact),
-        ) = (
-            code,
-            week,
-            week_amount,
-            ytd_completed,
-            no_change,
-            progress,
-            milestones,
-            problems,
-            next_week_plan,
-            contact,
-        ) {
-            out.push(ReportInput {
-                code,
-                week,
-                week_amount,
-                ytd_completed,
-                progress,
-                milestones,
-                problems,
-                next_week_plan,
-                contact,
-                no_change: no_change.unwrap_or(false),
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+        Some(ReportInput {
+            progress: progress?,
+            milestones: milestones?,
+            problems: problems?,
+            next_week_plan: next_week_plan?,
+            contact: contact?,
+            code: code?,
+            week: week?,
+            week_amount: week_amount?,
+            ytd_completed: ytd_completed?,
+            no_change: no_change?.unwrap_or(false),
+        })
+    })
 }

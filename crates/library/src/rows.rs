@@ -12,7 +12,7 @@ use docket_store::library::ProjectRecord;
 use docket_store::progress::{IndicatorRecord, MilestoneRecord, ProgressRecord};
 use uuid::Uuid;
 
-use crate::columns::{self, HeaderMap};
+use crate::columns::{self, Column, HeaderMap};
 use crate::{RowError, Table};
 
 /// Reads the cells of one row, recording each bad one.
@@ -109,6 +109,38 @@ pub(crate) fn limited(max: usize) -> impl Fn(&str) -> Result<String, DomainError
     move |v: &str| check_length(v, max).map(|()| v.to_string())
 }
 
+/// Runs `parse` over every row of `table`, its headers matched against `columns`: keeps what
+/// it returns for good rows and every error any row recorded.
+///
+/// # Errors
+/// The header's errors (a required column missing, a column twice), or every bad row's.
+pub(crate) fn parse_rows<T>(
+    table: &Table,
+    columns: &[Column],
+    mut parse: impl FnMut(&mut Row<'_>) -> Option<T>,
+) -> Result<Vec<T>, Vec<RowError>> {
+    let map = HeaderMap::new(&table.file, &table.headers, columns)?;
+    let mut errors = Vec::new();
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (row_no, cells) in &table.rows {
+        let mut r = Row {
+            file: &table.file,
+            row: *row_no,
+            cells,
+            map: &map,
+            errors: &mut errors,
+        };
+        if let Some(v) = parse(&mut r) {
+            out.push(v);
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 fn parse_year(s: &str) -> Result<i32, DomainError> {
     match s.trim().trim_end_matches('年').parse::<i32>() {
         Ok(y) if (2000..=2100).contains(&y) => Ok(y),
@@ -139,33 +171,8 @@ pub fn project_rows(
     table: &Table,
     config: &CoreConfig,
 ) -> Result<Vec<ProjectRecord>, Vec<RowError>> {
-    let cols = columns::project_columns();
-    let map = HeaderMap::new(&table.file, &table.headers, &cols)?;
-    let mut errors = Vec::new();
-    let mut out = Vec::with_capacity(table.rows.len());
     let mut seen: HashMap<(String, i32), usize> = HashMap::new();
-    const MONTHS: [&str; 12] = [
-        "plan_m01_wan",
-        "plan_m02_wan",
-        "plan_m03_wan",
-        "plan_m04_wan",
-        "plan_m05_wan",
-        "plan_m06_wan",
-        "plan_m07_wan",
-        "plan_m08_wan",
-        "plan_m09_wan",
-        "plan_m10_wan",
-        "plan_m11_wan",
-        "plan_m12_wan",
-    ];
-    for (row_no, cells) in &table.rows {
-        let mut r = Row {
-            file: &table.file,
-            row: *row_no,
-            cells,
-            map: &map,
-            errors: &mut errors,
-        };
+    parse_rows(table, &columns::project_columns(), |r| {
         let lim = config.limits;
         let code = r.parse_req("code", limited(lim.code_max_chars));
         let name = r.parse_req("name", limited(lim.name_max_chars));
@@ -200,22 +207,22 @@ pub fn project_rows(
         let bond = r.parse_opt("special_bond", parse_bool);
         let mut months = [None; 12];
         let mut months_ok = true;
-        for (i, key) in MONTHS.iter().enumerate() {
+        for (i, key) in columns::MONTH_KEYS.iter().enumerate() {
             match r.parse_opt(key, Amount::parse_wan) {
                 Some(v) => months[i] = v,
                 None => months_ok = false,
             }
         }
         if let (Some(code), Some(year)) = (&code, plan_year)
-            && let Some(first) = seen.insert((code.clone(), year), *row_no)
+            && let Some(first) = seen.insert((code.clone(), year), r.row)
         {
             r.bad(
                 "code",
                 format!("duplicate of row {first} for plan year {year}"),
             );
-            continue;
+            return None;
         }
-        if let (
+        let (
             Some(code),
             Some(name),
             Some(level),
@@ -233,30 +240,27 @@ pub fn project_rows(
         ) = (
             code, name, level, stage, category, plan_year, total, annual, owner_unit, official,
             email, bond, months_ok, district,
-        ) {
-            out.push(ProjectRecord {
-                code,
-                name,
-                level,
-                stage,
-                category,
-                plan_year,
-                total_investment: total,
-                annual_plan: annual,
-                owner_unit,
-                district,
-                responsible_official: official,
-                contact_email: email,
-                special_bond: bond.unwrap_or(false),
-                monthly_plans: months,
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+        )
+        else {
+            return None;
+        };
+        Some(ProjectRecord {
+            code,
+            name,
+            level,
+            stage,
+            category,
+            plan_year,
+            total_investment: total,
+            annual_plan: annual,
+            owner_unit,
+            district,
+            responsible_official: official,
+            contact_email: email,
+            special_bond: bond.unwrap_or(false),
+            monthly_plans: months,
+        })
+    })
 }
 
 fn project_id(r: &mut Row<'_>, projects: &HashMap<String, Uuid>) -> Option<Uuid> {
@@ -281,44 +285,25 @@ pub fn progress_rows(
     table: &Table,
     projects: &HashMap<String, Uuid>,
 ) -> Result<Vec<ProgressRecord>, Vec<RowError>> {
-    let map = HeaderMap::new(&table.file, &table.headers, columns::PROGRESS)?;
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
     let mut seen = HashMap::new();
-    for (row_no, cells) in &table.rows {
-        let mut r = Row {
-            file: &table.file,
-            row: *row_no,
-            cells,
-            map: &map,
-            errors: &mut errors,
-        };
-        let id = project_id(&mut r, projects);
+    parse_rows(table, columns::PROGRESS, |r| {
+        let id = project_id(r, projects);
         let month = r.parse_req("month", parse_month);
         let ytd = r.parse_req("ytd_completed_wan", Amount::parse_wan);
         let prior = r.parse_opt("prior_ytd_completed_wan", Amount::parse_wan);
         if let (Some(id), Some(month)) = (id, month)
-            && let Some(first) = seen.insert((id, month), *row_no)
+            && let Some(first) = seen.insert((id, month), r.row)
         {
             r.bad("month", format!("duplicate of row {first}"));
-            continue;
+            return None;
         }
-        if let (Some(project_id), Some(month), Some(ytd_completed), Some(prior_ytd_completed)) =
-            (id, month, ytd, prior)
-        {
-            out.push(ProgressRecord {
-                project_id,
-                month,
-                ytd_completed,
-                prior_ytd_completed,
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+        Some(ProgressRecord {
+            project_id: id?,
+            month: month?,
+            ytd_completed: ytd?,
+            prior_ytd_completed: prior?,
+        })
+    })
 }
 
 /// Parses every row of a milestone file.
@@ -329,19 +314,9 @@ pub fn milestone_rows(
     table: &Table,
     projects: &HashMap<String, Uuid>,
 ) -> Result<Vec<MilestoneRecord>, Vec<RowError>> {
-    let map = HeaderMap::new(&table.file, &table.headers, columns::MILESTONES)?;
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for (row_no, cells) in &table.rows {
-        let mut r = Row {
-            file: &table.file,
-            row: *row_no,
-            cells,
-            map: &map,
-            errors: &mut errors,
-        };
-        let id = project_id(&mut r, projects);
+    parse_rows(table, columns::MILESTONES, |r| {
+        let id = project_id(r, projects);
         let milestone = r.parse_req("milestone", Milestone::parse);
         let planned = r.parse_opt("planned_date", parse_date);
         let actual = r.parse_opt("actual_date", parse_date);
@@ -349,25 +324,16 @@ pub fn milestone_rows(
             && !seen.insert((id, m))
         {
             r.bad("milestone", "listed twice for this project");
-            continue;
+            return None;
         }
-        if let (Some(project_id), Some(milestone), Some(planned_date), Some(actual_date)) =
-            (id, milestone, planned, actual)
-        {
-            out.push(MilestoneRecord {
-                project_id,
-                milestone,
-                planned_date,
-                actual_date,
-                source: "import".into(),
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+        Some(MilestoneRecord {
+            project_id: id?,
+            milestone: milestone?,
+            planned_date: planned?,
+            actual_date: actual?,
+            source: "import".into(),
+        })
+    })
 }
 
 /// Parses every row of an indicators file.
@@ -375,18 +341,8 @@ pub fn milestone_rows(
 /// # Errors
 /// Every bad row's errors.
 pub fn indicator_rows(table: &Table) -> Result<Vec<IndicatorRecord>, Vec<RowError>> {
-    let map = HeaderMap::new(&table.file, &table.headers, columns::INDICATORS)?;
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for (row_no, cells) in &table.rows {
-        let mut r = Row {
-            file: &table.file,
-            row: *row_no,
-            cells,
-            map: &map,
-            errors: &mut errors,
-        };
+    parse_rows(table, columns::INDICATORS, |r| {
         let month = r.parse_req("month", parse_month);
         let indicator = r.parse_req("indicator", Indicator::parse);
         let ytd = r.parse_req("ytd_wan", Amount::parse_wan);
@@ -395,22 +351,13 @@ pub fn indicator_rows(table: &Table) -> Result<Vec<IndicatorRecord>, Vec<RowErro
             && !seen.insert((m, i))
         {
             r.bad("indicator", "listed twice for this month");
-            continue;
+            return None;
         }
-        if let (Some(month), Some(indicator), Some(ytd), Some(prior_ytd)) =
-            (month, indicator, ytd, prior)
-        {
-            out.push(IndicatorRecord {
-                month,
-                indicator,
-                ytd,
-                prior_ytd,
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+        Some(IndicatorRecord {
+            month: month?,
+            indicator: indicator?,
+            ytd: ytd?,
+            prior_ytd: prior?,
+        })
+    })
 }

@@ -21,7 +21,7 @@ email = "chen@example.gov.cn"
 "#;
 
 fn config() -> CoreConfig {
-    toml::from_str(CONFIG).unwrap()
+    docket_testkit::core_config(CONFIG)
 }
 
 fn opts() -> ImportOptions {

@@ -3,11 +3,10 @@
 //! the same size over 4 reused connections. Median of 3 runs, on SQLite and PostgreSQL.
 //! Run with `cargo bench -p docket-notifier`.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use docket_domain::calendar::WorkCalendar;
@@ -15,7 +14,7 @@ use docket_domain::clock::SystemClock;
 use docket_domain::config::CoreConfig;
 use docket_notifier::{Dispatcher, MailConfig, NotifierSettings, SmtpConfig};
 use docket_store::outbox::{self, Delivery, NewMessage};
-use docket_testkit::TestDb;
+use docket_testkit::{SmtpSink, TestDb, python};
 use sea_orm::TransactionTrait;
 
 const N: usize = 10_000;
@@ -50,59 +49,8 @@ ts = [threading.Thread(target=run, args=(n // conns,)) for _ in range(conns)]
 print(n / (time.perf_counter() - t))
 "#;
 
-fn python() -> String {
-    let out = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-struct Sink(Child, u16);
-
-impl Sink {
-    fn start() -> Sink {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(python())
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Sink",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("aiosmtpd");
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Sink(child, port)
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn core() -> CoreConfig {
-    toml::from_str(CONFIG).unwrap()
-}
-
-fn config_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")
+    docket_testkit::core_config(CONFIG)
 }
 
 fn dispatcher(db: &TestDb, url: Option<String>, eml: &Path) -> Dispatcher {
@@ -122,7 +70,8 @@ fn dispatcher(db: &TestDb, url: Option<String>, eml: &Path) -> Dispatcher {
         batch: Some(500),
         ..Default::default()
     };
-    let s = NotifierSettings::resolve(&core(), &smtp, &mail, &config_dir(), &env).unwrap();
+    let s = NotifierSettings::resolve(&core(), &smtp, &mail, &docket_testkit::config_dir(), &env)
+        .unwrap();
     Dispatcher::new(
         db.db.clone(),
         &core(),
@@ -183,12 +132,8 @@ async fn bench(db: TestDb, name: &str) {
         .path();
     let size = std::fs::metadata(&sample).unwrap().len();
 
-    let sink = Sink::start();
-    let d = dispatcher(
-        &db,
-        Some(format!("smtp://127.0.0.1:{}", sink.1)),
-        tmp.path(),
-    );
+    let sink = SmtpSink::start_discarding();
+    let d = dispatcher(&db, Some(sink.url()), tmp.path());
     let (mut ours, mut ceiling) = (vec![], vec![]);
     for run in 0..RUNS {
         let out = Command::new(python())
@@ -196,7 +141,7 @@ async fn bench(db: TestDb, name: &str) {
                 "-c",
                 CEILING,
                 "127.0.0.1",
-                &sink.1.to_string(),
+                &sink.addr().port().to_string(),
                 &sample.display().to_string(),
                 &N.to_string(),
             ])

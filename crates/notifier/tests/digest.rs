@@ -166,15 +166,7 @@ fn every_template_renders_in_both_languages() {
 
 #[test]
 fn broken_template_names_file_and_line() {
-    let src = config_dir().join("templates");
-    let tmp = tempfile::tempdir().unwrap();
-    for lang in ["zh", "en"] {
-        std::fs::create_dir_all(tmp.path().join(lang)).unwrap();
-        for e in std::fs::read_dir(src.join(lang)).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, tmp.path().join(lang).join(p.file_name().unwrap())).unwrap();
-        }
-    }
+    let tmp = docket_testkit::TempTemplates::copy();
     std::fs::write(
         tmp.path().join("en/overdue.txt"),
         "Subject\nline two\n{% if x %}never closed\n",

@@ -429,13 +429,8 @@ impl Scheduler {
         }
     }
 
-    async fn fire_one(
-        &self,
-        o: &Occurrence,
-        skipped: &[Occurrence],
-        token: i64,
-        now: DateTime<Utc>,
-    ) -> Result<Option<String>, FireError> {
+    /// Begins a transaction in which this holder still holds the lease with `token`.
+    async fn begin_fenced(&self, token: i64) -> Result<DatabaseTransaction, FireError> {
         let txn = self
             .db
             .conn
@@ -449,6 +444,17 @@ impl Scheduler {
             let _ = txn.rollback().await;
             return Err(FireError::Fenced);
         }
+        Ok(txn)
+    }
+
+    async fn fire_one(
+        &self,
+        o: &Occurrence,
+        skipped: &[Occurrence],
+        token: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, FireError> {
+        let txn = self.begin_fenced(token).await?;
         let mut rows = vec![self.row(o, now, "firing")];
         rows.extend(
             skipped
@@ -478,19 +484,7 @@ impl Scheduler {
     ) -> Result<Vec<(String, String, String)>, FireError> {
         let mut fired = Vec::new();
         for chunk in jobs.chunks(1000) {
-            let txn = self
-                .db
-                .conn
-                .begin_with_options(docket_store::db::WRITE)
-                .await
-                .map_err(SchedulerError::from)?;
-            if !scheduling::check_fence(&txn, LEASE, &self.holder, token)
-                .await
-                .map_err(SchedulerError::from)?
-            {
-                let _ = txn.rollback().await;
-                return Err(FireError::Fenced);
-            }
+            let txn = self.begin_fenced(token).await?;
             let mut rows = Vec::new();
             for (o, skipped) in chunk {
                 rows.push(self.row(o, now, "fired"));

@@ -5,7 +5,6 @@
 //! the workflow's part, which the binary calls with the returned report ids.
 
 use chrono::{DateTime, Utc};
-use docket_domain::Amount;
 use docket_store::cycles::{self, NewReport, Submitted};
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 
@@ -38,15 +37,7 @@ pub async fn submit<C: ConnectionTrait + TransactionTrait>(
         };
         rows.push(NewReport {
             project_id: *id,
-            week: r.week.to_string(),
-            week_amount: r.week_amount.map(Amount::yuan),
-            ytd_completed: r.ytd_completed.map(Amount::yuan),
-            progress: r.progress.clone(),
-            milestones: r.milestones.clone(),
-            problems: r.problems.clone(),
-            next_week_plan: r.next_week_plan.clone(),
-            contact: r.contact.clone(),
-            no_change: r.no_change,
+            input: r.clone(),
             submitted_by: actor.to_string(),
         });
     }

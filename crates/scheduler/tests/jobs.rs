@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -81,17 +80,6 @@ async fn preview_names_what_the_jobs_queue(t: &TestDb) {
 dual_test!(preview_names_what_the_jobs_queue);
 
 /// Copies `config/templates` into a temp dir.
-fn copy_templates(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/templates");
-    for lang in ["zh", "en"] {
-        std::fs::create_dir_all(to.join(lang)).unwrap();
-        for e in std::fs::read_dir(from.join(lang)).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), to.join(lang).join(e.file_name())).unwrap();
-        }
-    }
-}
-
 // The reminder, sheet and alarm rows carry only kind + context; the notifier renders them
 // from the office's templates, so an edit to zh/reminder.txt shows in the sent email.
 async fn reminders_render_from_the_edited_template(t: &TestDb) {
@@ -112,13 +100,10 @@ async fn reminders_render_from_the_edited_template(t: &TestDb) {
             .all(|r| r.subject.is_none() && r.text_body.is_none())
     );
 
-    let tmp = tempfile::tempdir().unwrap();
-    copy_templates(tmp.path());
-    let file = tmp.path().join("zh/reminder.txt");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let edited = text.replacen("以下项目", "【办公室修改】以下项目", 1);
-    assert_ne!(edited, text);
-    std::fs::write(&file, edited).unwrap();
+    let tmp = docket_testkit::TempTemplates::copy();
+    tmp.edit("zh/reminder.txt", |text| {
+        text.replacen("以下项目", "【办公室修改】以下项目", 1)
+    });
 
     let sink = SmtpSink::start();
     let url = sink.url();

@@ -419,18 +419,15 @@ pub async fn mark_retry<C: ConnectionTrait>(
     next_attempt_ms: i64,
     error: &str,
 ) -> Result<bool, StoreError> {
-    let n = Outbox::update_many()
-        .col_expr(Col::State, Expr::val(State::Pending.code()))
-        .col_expr(Col::NextAttemptAt, Expr::val(next_attempt_ms))
-        .col_expr(Col::LeaseOwner, Expr::val(Option::<String>::None))
-        .col_expr(Col::LeaseUntil, Expr::val(Option::<i64>::None))
-        .col_expr(Col::LastError, Expr::val(error))
-        .filter(Col::Id.eq(id))
-        .filter(Col::State.eq(State::Sending.code()))
-        .filter(Col::LeaseOwner.eq(owner))
-        .exec(conn)
-        .await?;
-    Ok(n.rows_affected == 1)
+    release(
+        conn,
+        owner,
+        id,
+        State::Pending,
+        Some(next_attempt_ms),
+        error,
+    )
+    .await
 }
 
 /// Dead-letters a claimed row, recording why.
@@ -443,11 +440,28 @@ pub async fn mark_dead<C: ConnectionTrait>(
     id: Uuid,
     error: &str,
 ) -> Result<bool, StoreError> {
-    let n = Outbox::update_many()
-        .col_expr(Col::State, Expr::val(State::Dead.code()))
+    release(conn, owner, id, State::Dead, None, error).await
+}
+
+/// Ends `owner`'s claim on row `id` in `state` with `error` (and a new due time, if given);
+/// false when `owner` no longer holds the claim.
+async fn release<C: ConnectionTrait>(
+    conn: &C,
+    owner: &str,
+    id: Uuid,
+    state: State,
+    next_attempt_ms: Option<i64>,
+    error: &str,
+) -> Result<bool, StoreError> {
+    let mut update = Outbox::update_many()
+        .col_expr(Col::State, Expr::val(state.code()))
         .col_expr(Col::LeaseOwner, Expr::val(Option::<String>::None))
         .col_expr(Col::LeaseUntil, Expr::val(Option::<i64>::None))
-        .col_expr(Col::LastError, Expr::val(error))
+        .col_expr(Col::LastError, Expr::val(error));
+    if let Some(at) = next_attempt_ms {
+        update = update.col_expr(Col::NextAttemptAt, Expr::val(at));
+    }
+    let n = update
         .filter(Col::Id.eq(id))
         .filter(Col::State.eq(State::Sending.code()))
         .filter(Col::LeaseOwner.eq(owner))

@@ -16,7 +16,7 @@ use crate::StoreError;
 
 use crate::sql::stmt;
 
-/// A firing to record in the ledger.
+/// A firing in the ledger: to record, or as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FiringRow {
     /// The schedule's name, e.g. `open`, `remind`, `bulletin`.
@@ -133,22 +133,8 @@ pub async fn fired_since<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// One ledger row, as listed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Firing {
-    /// Schedule name.
-    pub schedule: String,
-    /// Period.
-    pub period: String,
-    /// Due (UTC ms).
-    pub due_at: i64,
-    /// Fired (UTC ms).
-    pub fired_at: i64,
-    /// Holder that fired it.
-    pub owner: String,
-    /// What it did.
-    pub outcome: String,
-}
+/// One ledger row, as listed: the same fields as recorded.
+pub type Firing = FiringRow;
 
 /// Every ledger row of `schedule` (all schedules when `None`), oldest due first.
 ///

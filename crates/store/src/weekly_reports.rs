@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use docket_domain::cycle::{CycleState, SlotStatus};
+use docket_domain::Amount;
+use docket_domain::cycle::{CycleState, ReportInput, SlotStatus};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use uuid::Uuid;
@@ -15,29 +16,14 @@ use crate::StoreError;
 use crate::cycles::{Cycle, coded, cycle};
 use crate::sql::{insert_batched, stmt};
 
-/// A weekly report to record (amounts in whole yuan).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A weekly report to record: the report as entered, resolved to its project.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewReport {
-    /// The project's id.
+    /// The project's id (the input's code, looked up).
     pub project_id: Uuid,
-    /// ISO week.
-    pub week: String,
-    /// Investment completed this week.
-    pub week_amount: Option<i64>,
-    /// Year-to-date completed investment.
-    pub ytd_completed: Option<i64>,
-    /// Physical progress (形象进度).
-    pub progress: String,
-    /// Milestones reached, as text.
-    pub milestones: String,
-    /// Problems needing coordination (存在问题), as text.
-    pub problems: String,
-    /// Next week's plan.
-    pub next_week_plan: String,
-    /// Contact person.
-    pub contact: String,
-    /// "本期无变化": the previous report's progress and year-to-date figure carry over.
-    pub no_change: bool,
+    /// The report as entered. A no-change ("本期无变化") report carries over the previous
+    /// report's progress and year-to-date figure.
+    pub input: ReportInput,
     /// Who submitted.
     pub submitted_by: String,
 }
@@ -74,7 +60,8 @@ pub async fn submit_reports<C: ConnectionTrait>(
     now_ms: i64,
 ) -> Result<Vec<Submitted>, StoreError> {
     let backend = conn.get_database_backend();
-    let mut weeks: Vec<&str> = reports.iter().map(|r| r.week.as_str()).collect();
+    let weeks_of: Vec<String> = reports.iter().map(|r| r.input.week.to_string()).collect();
+    let mut weeks: Vec<&str> = weeks_of.iter().map(String::as_str).collect();
     weeks.sort_unstable();
     weeks.dedup();
     let mut cycles: HashMap<String, Cycle> = HashMap::new();
@@ -85,7 +72,7 @@ pub async fn submit_reports<C: ConnectionTrait>(
     }
     let carry: Vec<Uuid> = reports
         .iter()
-        .filter(|r| r.no_change)
+        .filter(|r| r.input.no_change)
         .map(|r| r.project_id)
         .collect();
     let previous = if carry.is_empty() {
@@ -95,22 +82,20 @@ pub async fn submit_reports<C: ConnectionTrait>(
     };
     let mut rows: Vec<Vec<SimpleExpr>> = Vec::with_capacity(reports.len());
     let mut out = Vec::with_capacity(reports.len());
-    for r in reports {
-        let c = cycles.get(&r.week);
+    for (r, week) in reports.iter().zip(&weeks_of) {
+        let input = &r.input;
+        let c = cycles.get(week);
         let late_entry = c.is_some_and(|c| c.state == CycleState::Closed);
         let late = late_entry || c.is_some_and(|c| now_ms > c.deadline_at);
         let id = Uuid::now_v7();
-        let (mut progress, mut ytd, mut amount) =
-            (r.progress.clone(), r.ytd_completed, r.week_amount);
-        if r.no_change {
+        let mut progress = input.progress.clone();
+        let mut ytd = input.ytd_completed.map(Amount::yuan);
+        let mut amount = input.week_amount.map(Amount::yuan);
+        if input.no_change {
             // The newest report of an earlier week carries over.
             let prev = previous
                 .get(&r.project_id)
-                .and_then(|list| {
-                    list.iter()
-                        .rev()
-                        .find(|(w, _, _)| w.as_str() < r.week.as_str())
-                })
+                .and_then(|list| list.iter().rev().find(|(w, _, _)| w < week))
                 .map(|(_, p, y)| (p.clone(), *y));
             if progress.trim().is_empty() {
                 progress = prev
@@ -124,25 +109,25 @@ pub async fn submit_reports<C: ConnectionTrait>(
         rows.push(vec![
             Expr::val(id),
             Expr::val(r.project_id),
-            Expr::val(r.week.clone()),
+            Expr::val(week.clone()),
             Expr::val(c.map(|c| c.id)),
             Expr::val(amount),
             Expr::val(ytd),
             Expr::val(progress),
-            Expr::val(r.milestones.clone()),
-            Expr::val(r.next_week_plan.clone()),
-            Expr::val(r.contact.clone()),
-            Expr::val(r.no_change),
+            Expr::val(input.milestones.clone()),
+            Expr::val(input.next_week_plan.clone()),
+            Expr::val(input.contact.clone()),
+            Expr::val(input.no_change),
             Expr::val(late),
             Expr::val(r.submitted_by.clone()),
             Expr::val(now_ms),
-            Expr::val(r.problems.clone()),
+            Expr::val(input.problems.clone()),
             Expr::val(late_entry),
         ]);
         out.push(Submitted {
             report_id: id,
             project_id: r.project_id,
-            week: r.week.clone(),
+            week: week.clone(),
             late,
             slot_status: None,
             late_entry,

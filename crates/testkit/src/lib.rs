@@ -7,11 +7,20 @@
 //!   PostgreSQL test fails, never skips, when the server cannot be reached.
 //! - [`dual_test!`] turns one `async fn(&TestDb)` into a test per backend.
 //! - [`SmtpSink`] runs `aiosmtpd` on a free loopback port and reads what arrived.
+//! - Fixtures shared by the crates' tests and benchmarks: [`core_config`], [`calendar`],
+//!   [`beijing`], [`project`] and [`seed_projects`], [`TempTemplates`]; [`Docket`] runs the
+//!   built binary.
 
+mod cli;
+mod fixtures;
 mod smtp;
 
+pub use cli::{Docket, stderr, stdout};
 use docket_store::{Db, connect, migrate};
-pub use smtp::{ReceivedMail, SmtpSink};
+pub use fixtures::{
+    TempTemplates, beijing, calendar, config_dir, core_config, project, repo_root, seed_projects,
+};
+pub use smtp::{ReceivedMail, SmtpSink, python};
 
 /// The server a PostgreSQL test database is created on.
 pub fn pg_admin_url() -> String {

@@ -24,12 +24,14 @@ pub struct ReceivedMail {
     pub attachments: Vec<(String, Vec<u8>)>,
 }
 
-/// An `aiosmtpd` process storing every message in a maildir; stopped on drop.
+/// An `aiosmtpd` process storing every message in a maildir (or, for benchmarks, discarding
+/// them); stopped on drop.
 #[derive(Debug)]
 pub struct SmtpSink {
     child: Option<Child>,
     addr: SocketAddr,
     dir: tempfile::TempDir,
+    keep: bool,
 }
 
 impl SmtpSink {
@@ -38,6 +40,20 @@ impl SmtpSink {
     /// # Panics
     /// If `aiosmtpd` is not installed (`pip install aiosmtpd`) or does not start.
     pub fn start() -> SmtpSink {
+        SmtpSink::start_with(true)
+    }
+
+    /// Starts a server that accepts and discards every message (aiosmtpd's `Sink` handler),
+    /// for measuring delivery without the cost of storing it; [`messages`](Self::messages)
+    /// stays empty.
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    pub fn start_discarding() -> SmtpSink {
+        SmtpSink::start_with(false)
+    }
+
+    fn start_with(keep: bool) -> SmtpSink {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
@@ -45,6 +61,7 @@ impl SmtpSink {
             child: None,
             addr,
             dir,
+            keep,
         };
         sink.spawn();
         sink
@@ -54,11 +71,15 @@ impl SmtpSink {
         let mailbox = self.dir.path().join("maildir");
         // pyenv's python3 is a wrapper script (CRATES.md trap 11): run the interpreter itself
         // so that killing the child stops the server.
-        let child = Command::new(python())
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(self.addr.to_string())
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&mailbox)
+        let mut cmd = Command::new(python());
+        cmd.args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(self.addr.to_string());
+        if self.keep {
+            cmd.args(["-c", "aiosmtpd.handlers.Mailbox"]).arg(&mailbox);
+        } else {
+            cmd.args(["-c", "aiosmtpd.handlers.Sink"]);
+        }
+        let child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -193,7 +214,9 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-fn python() -> String {
+/// The Python interpreter itself (not pyenv's wrapper script), for starting Python helpers
+/// whose process id must be the interpreter's.
+pub fn python() -> String {
     static PY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     PY.get_or_init(|| {
         Command::new("python3")

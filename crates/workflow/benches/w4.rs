@@ -4,15 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use docket_domain::Amount;
 use docket_domain::calendar::WorkCalendar;
-use docket_domain::config::CoreConfig;
-use docket_domain::project::{Category, Level, Stage};
-use docket_store::library::{ImportMeta, ProjectRecord};
+use docket_store::library::ProjectRecord;
 use docket_testkit::TestDb;
 use docket_workflow::config::RouteRule;
 use docket_workflow::{Actor, NewIssue, Settings, Workflow, WorkflowConfig};
-use sea_orm::TransactionTrait;
 
 const TASK_FORCES: usize = 50;
 const PROJECTS: usize = 500;
@@ -36,8 +32,7 @@ fn settings() -> Settings {
             "[[task_forces]]\nid = \"tf{t}\"\nname = \"专班{t}\"\nlead = \"lead{t}\"\ndeputies = [\"dep{t}\"]\nmembers = [\"mem{t}\"]\ncategories = {cats}\n"
         ));
     }
-    let core: CoreConfig = toml::from_str(&text).expect("config");
-    core.validate().expect("valid config");
+    let core = docket_testkit::core_config(&text);
     let wf = WorkflowConfig {
         routes: (0..TASK_FORCES)
             .map(|t| RouteRule {
@@ -55,20 +50,10 @@ fn settings() -> Settings {
 fn projects() -> Vec<ProjectRecord> {
     (0..PROJECTS)
         .map(|i| ProjectRecord {
-            code: format!("B{i:04}"),
-            name: format!("项目{i}"),
-            level: Level::Municipal,
-            stage: Stage::Continuing,
-            category: Category::Industry,
             plan_year: 2025,
-            total_investment: Amount::from_yuan(1_000_000),
-            annual_plan: Amount::from_yuan(100_000),
             owner_unit: format!("单位{i}"),
             district: Some(format!("区{}", i % TASK_FORCES)),
-            responsible_official: None,
-            contact_email: None,
-            special_bond: false,
-            monthly_plans: [None; 12],
+            ..docket_testkit::project(&format!("B{i:04}"))
         })
         .collect()
 }
@@ -94,19 +79,7 @@ fn issues() -> Vec<NewIssue> {
 }
 
 async fn one_run(t: &TestDb, w: &Workflow) -> Duration {
-    let txn = t.db.conn.begin().await.expect("begin");
-    docket_store::reference::sync_reference(&txn, &w.settings.core, 0)
-        .await
-        .expect("reference");
-    let meta = ImportMeta {
-        source_file: "bench".into(),
-        actor: "office".into(),
-        now_ms: 0,
-    };
-    docket_store::library::upsert_projects(&txn, &projects(), &meta, |_| {})
-        .await
-        .expect("projects");
-    txn.commit().await.expect("commit");
+    docket_testkit::seed_projects(&t.db, &w.settings.core, &projects()).await;
     let items = issues();
     let now = chrono::Utc::now();
     let start = Instant::now();

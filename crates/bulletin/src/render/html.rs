@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use docket_domain::config::Language;
 
-use super::{Kind, fig_headers, label};
+use super::{Kind, fig_headers, issue_groups, issue_headers, label, project_headers};
 use crate::formula::{fmt_ahead, fmt_growth, fmt_percent, fmt_percent_opt, fmt_points, fmt_wan};
 use crate::model::{Bulletin, Fig};
 
@@ -234,26 +234,11 @@ pub fn render(b: &Bulletin) -> String {
         let _ = write!(o, "<table style=\"{TABLE}\">");
         header_row(
             &mut o,
-            &match lang {
-                Language::Zh => [
-                    "灯",
-                    "项目编号",
-                    "项目名称",
-                    "建设单位",
-                    "责任领导",
-                    "完成率",
-                    "超/慢序时进度",
-                ],
-                Language::En => [
-                    "Light",
-                    "Code",
-                    "Project",
-                    "Owner unit",
-                    "Responsible",
-                    "Completion",
-                    "Against target",
-                ],
-            },
+            &project_headers(
+                lang,
+                &["责任领导", "完成率", "超/慢序时进度"],
+                &["Responsible", "Completion", "Against target"],
+            ),
         );
         for l in &b.lagging {
             let _ = write!(
@@ -307,24 +292,11 @@ pub fn render(b: &Bulletin) -> String {
         let _ = write!(o, "<table style=\"{TABLE}\">");
         header_row(
             &mut o,
-            &match lang {
-                Language::Zh => [
-                    "灯",
-                    "项目编号",
-                    "项目名称",
-                    "建设单位",
-                    "计划开工",
-                    "未开工月数",
-                ],
-                Language::En => [
-                    "Light",
-                    "Code",
-                    "Project",
-                    "Owner unit",
-                    "Planned start",
-                    "Months missed",
-                ],
-            },
+            &project_headers(
+                lang,
+                &["计划开工", "未开工月数"],
+                &["Planned start", "Months missed"],
+            ),
         );
         for s in &b.starts.lights {
             let _ = write!(
@@ -389,40 +361,9 @@ pub fn render(b: &Bulletin) -> String {
             ),
         })
     );
-    let heads = match lang {
-        Language::Zh => [
-            "分组",
-            "收集",
-            "办结",
-            "销号",
-            "销号率",
-            "逾期",
-            "办结用时中位数（工作日）",
-        ],
-        Language::En => [
-            "Group",
-            "Raised",
-            "Resolved",
-            "Closed",
-            "Close rate",
-            "Overdue",
-            "Median days to resolve",
-        ],
-    };
     let _ = write!(o, "<table style=\"{TABLE}\">");
-    header_row(&mut o, &heads);
-    let groups = b
-        .issues
-        .by_category
-        .iter()
-        .map(|(k, f)| (label(b, Kind::IssueCategory, k), f))
-        .chain(
-            b.issues
-                .by_task_force
-                .iter()
-                .map(|(k, f)| (label(b, Kind::TaskForce, k), f)),
-        );
-    for (name, f) in groups {
+    header_row(&mut o, &issue_headers(lang));
+    for (name, f) in issue_groups(b, false) {
         let _ = write!(
             o,
             "<tr><td style=\"{TD}\">{}</td><td style=\"{NUM}\">{}</td><td style=\"{NUM}\">{}</td><td style=\"{NUM}\">{}</td>\

@@ -282,6 +282,69 @@ pub fn fig_headers(lang: Language) -> [&'static str; 9] {
     }
 }
 
+/// Column headers of a project table (the lagging list, the missed starts): light, code,
+/// name and owner unit, then the table's own columns (`zh` or `en` by the language).
+pub fn project_headers(
+    lang: Language,
+    zh: &[&'static str],
+    en: &[&'static str],
+) -> Vec<&'static str> {
+    let (lead, rest) = match lang {
+        Language::Zh => (["灯", "项目编号", "项目名称", "建设单位"], zh),
+        Language::En => (["Light", "Code", "Project", "Owner unit"], en),
+    };
+    lead.iter().chain(rest).copied().collect()
+}
+
+/// Column headers of the issue statistics table.
+pub fn issue_headers(lang: Language) -> [&'static str; 7] {
+    match lang {
+        Language::Zh => [
+            "分组",
+            "收集",
+            "办结",
+            "销号",
+            "销号率",
+            "逾期",
+            "办结用时中位数（工作日）",
+        ],
+        Language::En => [
+            "Group",
+            "Raised",
+            "Resolved",
+            "Closed",
+            "Close rate",
+            "Overdue",
+            "Median days to resolve",
+        ],
+    }
+}
+
+/// The groups of the issue statistics, labelled: all issues first when `with_all`, then each
+/// category, then each task force (the office's own under its label).
+pub fn issue_groups(b: &Bulletin, with_all: bool) -> Vec<(String, &crate::model::IssueFig)> {
+    let all = match b.meta.language {
+        Language::Zh => "全部",
+        Language::En => "All",
+    };
+    with_all
+        .then(|| (all.to_string(), &b.issues.all))
+        .into_iter()
+        .chain(
+            b.issues
+                .by_category
+                .iter()
+                .map(|(k, f)| (label(b, Kind::IssueCategory, k), f)),
+        )
+        .chain(
+            b.issues
+                .by_task_force
+                .iter()
+                .map(|(k, f)| (label(b, Kind::TaskForce, k), f)),
+        )
+        .collect()
+}
+
 /// The rows of the summary table: label and figures (total, levels with stages, stages).
 pub fn summary_rows(b: &Bulletin) -> Vec<(String, &crate::model::Fig)> {
     let zh = b.meta.language == Language::Zh;

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use docket_domain::config::Language;
 
-use super::{Kind, label};
+use super::{Kind, issue_groups, label};
 use crate::formula::{fmt_ahead, fmt_growth, fmt_percent, fmt_percent_opt, fmt_points, fmt_wan};
 use crate::model::{Bulletin, Fig};
 
@@ -147,20 +147,7 @@ pub fn render(b: &Bulletin) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "{}", t("五、问题办理", "5. Issues"));
-    let groups = std::iter::once((t("全部", "All").to_string(), &b.issues.all))
-        .chain(
-            b.issues
-                .by_category
-                .iter()
-                .map(|(k, f)| (label(b, Kind::IssueCategory, k), f)),
-        )
-        .chain(
-            b.issues
-                .by_task_force
-                .iter()
-                .map(|(k, f)| (label(b, Kind::TaskForce, k), f)),
-        );
-    for (name, f) in groups {
+    for (name, f) in issue_groups(b, true) {
         let _ = writeln!(
             o,
             "  {name}：{} {}，{} {}，{} {}，{} {}，{} {}，{} {}",

@@ -6,7 +6,7 @@ use chrono::Datelike;
 use docket_domain::config::Language;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::{Kind, fig_headers, label};
+use super::{Kind, fig_headers, issue_groups, issue_headers, label, project_headers};
 use crate::model::{Bulletin, Fig};
 
 struct Formats {
@@ -151,29 +151,16 @@ pub fn render(b: &Bulletin) -> Result<Vec<u8>, XlsxError> {
 
     let ws = wb.add_worksheet();
     ws.set_name(names[3])?;
-    let heads = if zh {
-        [
-            "灯",
-            "项目编号",
-            "项目名称",
-            "建设单位",
-            "责任领导",
-            "完成率",
-            "超/慢（百分点）",
-            "本月未报",
-        ]
-    } else {
-        [
-            "Light",
-            "Code",
-            "Project",
-            "Owner unit",
+    let heads = project_headers(
+        lang,
+        &["责任领导", "完成率", "超/慢（百分点）", "本月未报"],
+        &[
             "Responsible",
             "Completion",
             "Ahead (points)",
             "Not reported",
-        ]
-    };
+        ],
+    );
     headers(ws, 0, &heads, &f)?;
     for (i, l) in b.lagging.iter().enumerate() {
         let r = 1 + i as u32;
@@ -195,49 +182,8 @@ pub fn render(b: &Bulletin) -> Result<Vec<u8>, XlsxError> {
 
     let ws = wb.add_worksheet();
     ws.set_name(names[4])?;
-    let heads = if zh {
-        [
-            "分组",
-            "收集",
-            "办结",
-            "销号",
-            "销号率",
-            "逾期",
-            "办结用时中位数（工作日）",
-        ]
-    } else {
-        [
-            "Group",
-            "Raised",
-            "Resolved",
-            "Closed",
-            "Close rate",
-            "Overdue",
-            "Median days to resolve",
-        ]
-    };
-    headers(ws, 0, &heads, &f)?;
-    let groups = std::iter::once((
-        if zh {
-            "全部".to_string()
-        } else {
-            "All".to_string()
-        },
-        &b.issues.all,
-    ))
-    .chain(
-        b.issues
-            .by_category
-            .iter()
-            .map(|(k, g)| (label(b, Kind::IssueCategory, k), g)),
-    )
-    .chain(
-        b.issues
-            .by_task_force
-            .iter()
-            .map(|(k, g)| (label(b, Kind::TaskForce, k), g)),
-    );
-    for (i, (name, g)) in groups.enumerate() {
+    headers(ws, 0, &issue_headers(lang), &f)?;
+    for (i, (name, g)) in issue_groups(b, true).into_iter().enumerate() {
         let r = 1 + i as u32;
         ws.write_string(r, 0, &name)?;
         ws.write_number(r, 1, g.raised as f64)?;

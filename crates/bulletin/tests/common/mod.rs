@@ -49,9 +49,7 @@ curves = { 2024 = [0.05, 0.12, 0.20, 0.28, 0.37, 0.50, 0.58, 0.66, 0.85, 0.90, 0
 "#;
 
 pub fn core() -> CoreConfig {
-    let c: CoreConfig = toml::from_str(CONFIG).unwrap();
-    c.validate().unwrap();
-    c
+    docket_testkit::core_config(CONFIG)
 }
 
 fn wan(w: i64) -> Amount {

@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use docket_app::{Actor, App};
 
 use crate::error::CliResult;
-use crate::output;
+use crate::output::{self, Format};
 
 /// Calendar commands.
 #[derive(Debug, Subcommand)]
@@ -15,16 +15,6 @@ pub enum CalendarCmd {
     Show(ShowArgs),
     /// Loads a year's holidays and make-up working days (the format of config/calendar/*.toml).
     Import(ImportArgs),
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, ValueEnum, Default)]
-pub enum Format {
-    /// One line for people.
-    #[default]
-    Text,
-    /// `{"date", "workday", "reason"}`.
-    Json,
 }
 
 /// `calendar show` options.

@@ -7,7 +7,7 @@ use docket_app::{Actor, App, cycles};
 use docket_scheduler::sheet;
 
 use crate::error::{CliError, CliResult};
-use crate::output;
+use crate::output::{self, Format};
 
 /// Cycle commands.
 #[derive(Debug, Subcommand)]
@@ -30,16 +30,6 @@ pub struct WeekArgs {
     pub week: Option<String>,
 }
 
-/// Output formats of `cycle show`.
-#[derive(Debug, Clone, Copy, ValueEnum, Default)]
-pub enum ShowFormat {
-    /// One line for people.
-    #[default]
-    Text,
-    /// JSON for scripts.
-    Json,
-}
-
 /// `cycle show` options.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -48,7 +38,7 @@ pub struct ShowArgs {
     pub week: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub format: ShowFormat,
+    pub format: Format,
 }
 
 /// Sheet formats.
@@ -100,8 +90,8 @@ pub async fn run(app: &App, actor: &Actor, cmd: CycleCmd) -> CliResult {
             let week = app.week_or_current(a.week.as_deref())?;
             let s = cycles::show_cycle(app, week).await?;
             match a.format {
-                ShowFormat::Json => output::print_json(&s),
-                ShowFormat::Text => output::print(&format!(
+                Format::Json => output::print_json(&s),
+                Format::Text => output::print(&format!(
                     "{} {}: {} projects, {} reported, {} missing{}",
                     s.week,
                     s.state,

@@ -2,14 +2,14 @@
 //! The decisions (routing, transitions, permissions, limits) live in `docket-workflow`.
 
 use chrono::NaiveDate;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use docket_app::{Actor, App, issues};
 use docket_store::issues::IssueFilter;
 use docket_workflow::service::IssueDetail;
 use docket_workflow::{Action, NewIssue};
 
 use crate::error::{CliError, CliResult};
-use crate::output;
+use crate::output::{self, Format};
 
 /// Issue commands.
 #[derive(Debug, Subcommand)]
@@ -64,16 +64,6 @@ pub struct RaiseArgs {
     /// Severity: normal, major, critical.
     #[arg(long)]
     pub severity: Option<String>,
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
-pub enum Format {
-    /// For people.
-    #[default]
-    Table,
-    /// For scripts.
-    Json,
 }
 
 /// `issue show`.
@@ -226,7 +216,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
                 issues::show_issue(app, actor, issues::resolve_issue_id(app, &a.id).await?).await?;
             return match a.format {
                 Format::Json => output::print_json(&d),
-                Format::Table => output::print(&detail_text(&d)),
+                Format::Text => output::print(&detail_text(&d)),
             };
         }
         IssueCmd::List(a) => {
@@ -240,7 +230,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             let list = issues::list_issues(app, actor, &filter, a.overdue).await?;
             return match a.format {
                 Format::Json => output::print_json(&list),
-                Format::Table => output::print(&table(&list)),
+                Format::Text => output::print(&table(&list)),
             };
         }
         IssueCmd::Route(a) => {
@@ -251,7 +241,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
                 .await?;
             return match a.format {
                 Format::Json => output::print_json(&e),
-                Format::Table => output::print(&format!(
+                Format::Text => output::print(&format!(
                     "task force: {}\ndecided by: {}\ntoday's rules: {}",
                     e.task_force.as_deref().unwrap_or("office"),
                     e.recorded,

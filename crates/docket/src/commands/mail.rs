@@ -5,7 +5,7 @@ use docket_app::{Actor, App};
 use docket_store::outbox::State;
 
 use crate::error::{CliError, CliResult};
-use crate::output;
+use crate::output::{self, Format};
 
 /// `docket mail …`
 #[derive(Debug, Subcommand)]
@@ -18,8 +18,8 @@ pub enum MailCmd {
         #[arg(long, value_enum)]
         state: Option<ListState>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-        format: ListFormat,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// At most this many rows.
         #[arg(long, default_value_t = 1000)]
         limit: u64,
@@ -40,15 +40,6 @@ pub enum ListState {
     Sent,
     /// Given up.
     Dead,
-}
-
-/// `mail list` output formats.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ListFormat {
-    /// A table.
-    Table,
-    /// JSON.
-    Json,
 }
 
 /// Runs a `mail` command.
@@ -86,12 +77,12 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
             });
             let rows = docket_app::mail::list_mail(app, actor, state, limit).await?;
             match format {
-                ListFormat::Json => {
+                Format::Json => {
                     let v: Vec<serde_json::Value> =
                         rows.iter().map(docket_app::mail::mail_entry).collect();
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
-                ListFormat::Table => {
+                Format::Text => {
                     let mut s = format!(
                         "{:<36}  {:<8}  {:<15}  {:>3}  {}\n",
                         "id", "state", "kind", "try", "to / last error"

@@ -1,10 +1,10 @@
 //! `docket project list`.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use docket_app::{Actor, App};
 
 use crate::error::CliResult;
-use crate::output;
+use crate::output::{self, Format};
 
 /// Project commands.
 #[derive(Debug, Subcommand)]
@@ -13,22 +13,12 @@ pub enum ProjectCmd {
     List(ListArgs),
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, ValueEnum, Default)]
-pub enum ListFormat {
-    /// For people.
-    #[default]
-    Table,
-    /// For scripts.
-    Json,
-}
-
 /// `project list` options.
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub format: ListFormat,
+    pub format: Format,
     /// Only this plan year.
     #[arg(long)]
     pub year: Option<i32>,
@@ -42,8 +32,8 @@ pub async fn run(app: &App, actor: &Actor, cmd: ProjectCmd) -> CliResult {
     let ProjectCmd::List(args) = cmd;
     let list = docket_app::projects::list_projects(app, actor, args.year).await?;
     match args.format {
-        ListFormat::Json => output::print_json(&list),
-        ListFormat::Table => {
+        Format::Json => output::print_json(&list),
+        Format::Text => {
             let mut s = format!(
                 "{:<12} {:<10} {:<12} {:<16} {:>14}  {}\n",
                 "code", "level", "stage", "category", "plan (万元)", "name"

@@ -1,11 +1,11 @@
 //! `docket schedule preview`: the next firings in office time.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
 use docket_app::App;
 
 use crate::error::CliResult;
-use crate::output;
+use crate::output::{self, Format};
 
 /// Schedule commands.
 #[derive(Debug, Subcommand)]
@@ -13,16 +13,6 @@ pub enum ScheduleCmd {
     /// The next firings, with the calendar's reason for any shift and how many people each
     /// would email.
     Preview(PreviewArgs),
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, ValueEnum, Default)]
-pub enum Format {
-    /// A table.
-    #[default]
-    Text,
-    /// JSON.
-    Json,
 }
 
 /// `schedule preview` options.

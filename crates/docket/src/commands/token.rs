@@ -1,10 +1,10 @@
 //! `docket token create|list|revoke`: API bearer tokens for the HTTP service.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use docket_app::{Actor, App, tokens};
 
 use crate::error::CliResult;
-use crate::output;
+use crate::output::{self, Format};
 
 /// Token commands.
 #[derive(Debug, Subcommand)]
@@ -23,16 +23,6 @@ pub struct CreateArgs {
     /// Days until it expires (default: never).
     #[arg(long)]
     pub expires: Option<u32>,
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, ValueEnum, Default)]
-pub enum Format {
-    /// For people.
-    #[default]
-    Table,
-    /// For scripts.
-    Json,
 }
 
 /// `token list` options.
@@ -82,7 +72,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: TokenCmd) -> CliResult {
                         .collect();
                     output::print_json(&v)
                 }
-                Format::Table => {
+                Format::Text => {
                     let mut s = format!(
                         "{:<10} {:<16} {:<8} {}\n",
                         "key", "official", "active", "expires"

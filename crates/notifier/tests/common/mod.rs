@@ -1,11 +1,10 @@
 //! Shared set-up for the notifier's tests: a config, a dispatcher on a manual clock, queuing.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use docket_domain::calendar::{CalendarYear, WorkCalendar};
+use docket_domain::calendar::WorkCalendar;
 use docket_domain::clock::ManualClock;
 use docket_domain::config::CoreConfig;
 use docket_notifier::{Dispatcher, MailConfig, NotifierSettings, SmtpConfig};
@@ -36,20 +35,13 @@ digest = "weekly"
 "#;
 
 pub fn core() -> CoreConfig {
-    let c: CoreConfig = toml::from_str(CONFIG).unwrap();
-    c.validate().unwrap();
-    c
+    docket_testkit::core_config(CONFIG)
 }
 
-pub fn config_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")
-}
+pub use docket_testkit::config_dir;
 
 pub fn calendar() -> Arc<WorkCalendar> {
-    let text = std::fs::read_to_string(config_dir().join("calendar/2024.toml")).unwrap();
-    Arc::new(WorkCalendar::new([
-        CalendarYear::from_toml_str(&text).unwrap()
-    ]))
+    Arc::new(docket_testkit::calendar(&[2024]))
 }
 
 /// Tuesday 10 September 2024, 09:00 in Beijing.

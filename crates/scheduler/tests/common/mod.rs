@@ -1,16 +1,14 @@
 //! Helpers shared by the scheduler's tests and benchmarks: a small office, the shipped
-//! calendar, and projects inserted set-based.
+//! calendar, and projects imported with the config.
 #![allow(dead_code)]
 
-use std::path::Path;
-
-use chrono::{DateTime, TimeZone, Utc};
-use chrono_tz::Tz;
-use docket_domain::calendar::{CalendarYear, WorkCalendar};
+use chrono::{DateTime, Utc};
+use docket_domain::calendar::WorkCalendar;
 use docket_domain::config::CoreConfig;
+use docket_domain::project::Stage;
 use docket_scheduler::{Scheduler, SchedulesConfig};
 use docket_store::Db;
-use docket_store::sea_orm::sea_query::{Expr, SimpleExpr};
+use docket_store::library::ProjectRecord;
 
 pub const CORE: &str = r#"
 [office]
@@ -45,18 +43,12 @@ categories = ["land"]
 
 /// The office configuration.
 pub fn core() -> CoreConfig {
-    let c: CoreConfig = toml::from_str(CORE).expect("core config");
-    c.validate().expect("valid core");
-    c
+    docket_testkit::core_config(CORE)
 }
 
 /// The shipped calendar tables, `years` only.
 pub fn calendar(years: &[i32]) -> WorkCalendar {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/calendar");
-    WorkCalendar::new(years.iter().map(|y| {
-        let text = std::fs::read_to_string(dir.join(format!("{y}.toml"))).expect("calendar file");
-        CalendarYear::from_toml_str(&text).expect("calendar table")
-    }))
+    docket_testkit::calendar(years)
 }
 
 /// A scheduler with the default schedules on 2024-2026.
@@ -73,60 +65,28 @@ pub fn scheduler(db: &Db, holder: &str) -> Scheduler {
 
 /// An instant from Beijing wall-clock time.
 pub fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    let tz: Tz = "Asia/Shanghai".parse().unwrap();
-    tz.with_ymd_and_hms(y, m, d, h, min, 0)
-        .unwrap()
-        .with_timezone(&Utc)
+    docket_testkit::beijing(y, m, d, h, min)
 }
 
-/// Inserts `active` active projects (P000001…) and `reserve` reserve ones, set-based.
+/// Imports `active` active projects (P000001…) and `reserve` reserve ones, with the config.
 /// Project i reports for unit `建设单位{i % 10}`, responsible official `wang` for even i.
 pub async fn seed_projects(db: &Db, active: usize, reserve: usize) {
-    let stages = ["preparatory", "new", "continuing"];
-    let rows: Vec<Vec<SimpleExpr>> = (0..active + reserve)
-        .map(|i| {
-            let stage = if i < active { stages[i % 3] } else { "reserve" };
-            vec![
-                Expr::val(uuid::Uuid::now_v7()),
-                Expr::val(format!("P{i:06}")),
-                Expr::val(format!("项目{i}")),
-                Expr::val("municipal"),
-                Expr::val(stage),
-                Expr::val("industry"),
-                Expr::val(format!("建设单位{}", i % 10)),
-                Expr::val(None::<String>),
-                Expr::val(if i % 2 == 0 {
-                    Some("wang".to_string())
-                } else {
-                    None
-                }),
-                Expr::val(Some(format!("contact@unit{}.example.com", i % 10))),
-                Expr::val(false),
-                Expr::val(1_000_000_i64),
-                Expr::val(0_i64),
-                Expr::val(0_i64),
-            ]
+    let stages = [Stage::Preparatory, Stage::New, Stage::Continuing];
+    let records: Vec<ProjectRecord> = (0..active + reserve)
+        .map(|i| ProjectRecord {
+            name: format!("项目{i}"),
+            stage: if i < active {
+                stages[i % 3]
+            } else {
+                Stage::Reserve
+            },
+            owner_unit: format!("建设单位{}", i % 10),
+            responsible_official: (i % 2 == 0).then(|| "wang".to_string()),
+            contact_email: Some(format!("contact@unit{}.example.com", i % 10)),
+            ..docket_testkit::project(&format!("P{i:06}"))
         })
         .collect();
-    let cols = [
-        "id",
-        "code",
-        "name",
-        "level",
-        "stage",
-        "category",
-        "owner_unit",
-        "district",
-        "responsible_official",
-        "contact_email",
-        "special_bond",
-        "total_investment_yuan",
-        "created_at",
-        "updated_at",
-    ];
-    docket_store::sql::insert_batched(&db.conn, "projects", &cols, rows, None, |_| {})
-        .await
-        .expect("seed projects");
+    docket_testkit::seed_projects(db, &core(), &records).await;
 }
 
 /// Counts rows of a query returning one `n`.

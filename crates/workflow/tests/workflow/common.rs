@@ -1,14 +1,10 @@
 //! A small city for the tests: two task forces, owner units, an office head, two projects.
 
-use chrono::{DateTime, TimeZone, Utc};
-use docket_domain::Amount;
-use docket_domain::calendar::{CalendarYear, WorkCalendar};
+use chrono::{DateTime, Utc};
 use docket_domain::config::CoreConfig;
-use docket_domain::project::{Category, Level, Stage};
-use docket_store::library::{ImportMeta, ProjectRecord};
+use docket_store::library::ProjectRecord;
 use docket_testkit::TestDb;
 use docket_workflow::{Settings, Workflow, WorkflowConfig};
-use sea_orm::TransactionTrait;
 
 pub const CONFIG: &str = r#"
 [office]
@@ -71,19 +67,14 @@ members = ["mem3"]
 categories = ["funding", "environmental", "energy"]
 "#;
 
-pub const CAL_2025: &str = include_str!("../../../../config/calendar/2025.toml");
-
 pub fn core() -> CoreConfig {
-    let c: CoreConfig = toml::from_str(CONFIG).unwrap();
-    c.validate().unwrap();
-    c
+    docket_testkit::core_config(CONFIG)
 }
 
 pub fn workflow_with(wf: WorkflowConfig) -> Workflow {
     let core = core();
     wf.validate(&core).unwrap();
-    let cal = WorkCalendar::new([CalendarYear::from_toml_str(CAL_2025).unwrap()]);
-    Workflow::new(Settings::new(core, wf), cal)
+    Workflow::new(Settings::new(core, wf), docket_testkit::calendar(&[2025]))
 }
 
 pub fn workflow() -> Workflow {
@@ -92,56 +83,34 @@ pub fn workflow() -> Workflow {
 
 /// 2025-09-30 10:00 in Beijing.
 pub fn sept30() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 9, 30, 2, 0, 0).unwrap()
+    at(2025, 9, 30)
 }
 
 /// Beijing 10:00 on the given day.
 pub fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()
+    docket_testkit::beijing(y, m, d, 10, 0)
 }
 
 fn project(code: &str, unit: &str, district: &str) -> ProjectRecord {
     ProjectRecord {
-        code: code.into(),
-        name: format!("项目{code}"),
-        level: Level::Municipal,
-        stage: Stage::Continuing,
-        category: Category::Industry,
         plan_year: 2025,
-        total_investment: Amount::from_yuan(100_000_000),
-        annual_plan: Amount::from_yuan(10_000_000),
         owner_unit: unit.into(),
         district: Some(district.into()),
-        responsible_official: None,
-        contact_email: None,
-        special_bond: false,
-        monthly_plans: [None; 12],
+        ..docket_testkit::project(code)
     }
 }
 
 /// Mirrors the config and loads projects P1 (单位甲, 东城区) and P2 (单位乙, 西城区).
 pub async fn seed(t: &TestDb) {
-    let txn = t.db.conn.begin().await.unwrap();
-    docket_store::reference::sync_reference(&txn, &core(), 0)
-        .await
-        .unwrap();
-    let meta = ImportMeta {
-        source_file: "test".into(),
-        actor: "office".into(),
-        now_ms: 0,
-    };
-    docket_store::library::upsert_projects(
-        &txn,
+    docket_testkit::seed_projects(
+        &t.db,
+        &core(),
         &[
             project("P1", "单位甲", "东城区"),
             project("P2", "单位乙", "西城区"),
         ],
-        &meta,
-        |_| {},
     )
-    .await
-    .unwrap();
-    txn.commit().await.unwrap();
+    .await;
 }
 
 pub fn new_issue(project: &str, category: &str, title: &str) -> docket_workflow::NewIssue {
