@@ -102,3 +102,30 @@ async fn bulletin_build_and_send(t: &TestDb) {
     assert_eq!(stdout(&o).trim(), "queued 5 of 5 recipients");
 }
 dual_test!(bulletin_build_and_send);
+
+/// Nothing empty reaches leaders: a month without data exits 2 naming what is missing, for
+/// `build` and `send` alike, and queues nothing.
+async fn empty_bulletins_are_refused(t: &TestDb) {
+    let cfg = sample_config();
+    let o = docket(&t.url, &cfg, &["bulletin", "build", "--month", "2024-09"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no projects"), "{}", stderr(&o));
+    import_sample(&t.url, &["projects"]);
+    let o = docket(&t.url, &cfg, &["bulletin", "send", "--month", "2024-09"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no completed investment"),
+        "{}",
+        stderr(&o)
+    );
+    let o = docket(&t.url, &cfg, &["mail", "list", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["kind"] != "bulletin"),
+        "no bulletin queued"
+    );
+}
+dual_test!(empty_bulletins_are_refused);

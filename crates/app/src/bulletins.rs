@@ -25,13 +25,27 @@ pub async fn bulletin_model(app: &App, month: Month) -> AppResult<Bulletin> {
     Ok(docket_bulletin::build(&app.db.conn, &c.core, &c.bulletin, &app.calendar, month).await?)
 }
 
+/// The bulletin of `month` if it has data: an empty one (no projects, plans or completed
+/// investment) is bad input naming what is missing, so nothing empty is printed or sent.
+///
+/// # Errors
+/// As [`bulletin_model`], and bad input for an empty bulletin.
+async fn bulletin_with_data(app: &App, month: Month) -> AppResult<Bulletin> {
+    let b = bulletin_model(app, month).await?;
+    match docket_bulletin::emptiness(&b) {
+        Some(reason) => Err(AppError::bad_input(reason)),
+        None => Ok(b),
+    }
+}
+
 /// Builds the bulletin of `month` in `format` and records it as built (its issue number
 /// is then fixed).
 ///
 /// # Errors
-/// As [`bulletin_model`]; unexpected if rendering or the database fails.
+/// As [`bulletin_model`]; bad input for an empty bulletin; unexpected if rendering or the
+/// database fails.
 pub async fn build_bulletin(app: &App, month: Month, format: Format) -> AppResult<Vec<u8>> {
-    let b = bulletin_model(app, month).await?;
+    let b = bulletin_with_data(app, month).await?;
     let bytes = format.render(&b)?;
     docket_store::bulletin::record_bulletin(
         &app.db.conn,
@@ -69,7 +83,7 @@ pub async fn send_bulletin(
     if app.config.bulletin.recipients.is_empty() {
         return Err(docket_bulletin::BulletinError::NoRecipients.into());
     }
-    let b = bulletin_model(app, month).await?;
+    let b = bulletin_with_data(app, month).await?;
     let rendered = docket_bulletin::render_all(&b)?;
     let now = docket_store::time::to_ms(app.now());
     let tx = app

@@ -39,6 +39,11 @@ impl BulletinHook for QueueBulletin {
             let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.calendar, month)
                 .await
                 .map_err(|e| e.to_string())?;
+            if let Some(reason) = docket_bulletin::emptiness(&b) {
+                // Held, not mailed: leaders never receive an empty bulletin.
+                tracing::warn!(%month, %reason, "bulletin held: empty");
+                return Ok(format!("bulletin {month} held (not sent): {reason}"));
+            }
             let rendered = docket_bulletin::render_all(&b).map_err(|e| e.to_string())?;
             let q = docket_bulletin::queue_bulletin(
                 txn,

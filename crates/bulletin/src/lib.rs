@@ -14,12 +14,14 @@ pub mod config;
 pub mod error;
 pub mod formula;
 pub mod model;
+pub mod plausible;
 pub mod render;
 pub mod send;
 
 pub use config::BulletinConfig;
 pub use error::BulletinError;
 pub use model::{Bulletin, build};
+pub use plausible::emptiness;
 pub use send::{Rendered, queue_bulletin, render_all};
 
 /// An output format of `docket bulletin build`.
