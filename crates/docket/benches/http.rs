@@ -140,6 +140,13 @@ async fn tokens(t: &TestDb) -> Vec<String> {
     out
 }
 
+/// The ISO week after this one (`2026-W50`).
+fn next_week() -> String {
+    use chrono::Datelike;
+    let w = (chrono::Utc::now() + chrono::Duration::days(7)).iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -154,12 +161,14 @@ async fn rush(base: &str, tokens: Arc<Vec<String>>) -> (f64, Duration, Duration)
         .expect("client");
     let started = Instant::now();
     let mut tasks = Vec::new();
+    let week = next_week();
     for _ in 0..CLIENTS {
-        let (next, tokens, client, base) = (
+        let (next, tokens, client, base, week) = (
             next.clone(),
             tokens.clone(),
             client.clone(),
             base.to_string(),
+            week.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
@@ -170,6 +179,7 @@ async fn rush(base: &str, tokens: Arc<Vec<String>>) -> (f64, Duration, Duration)
                 }
                 let body = serde_json::json!({
                     "project": format!("B{i:05}"),
+                    "week": week,
                     "progress": "主体结构施工",
                     "week_amount_wan": "125.5",
                 });
@@ -259,7 +269,12 @@ async fn backend(name: &str) {
             TestDb::postgres().await
         };
         docket(dir.path(), &t.url, &["import", "projects", "projects.csv"]);
-        docket(dir.path(), &t.url, &["cycle", "open"]);
+        // Next week: the running scheduler may close the current week on a weekend start.
+        docket(
+            dir.path(),
+            &t.url,
+            &["cycle", "open", "--week", &next_week()],
+        );
         let toks = Arc::new(tokens(&t).await);
         let server = Server::start(dir.path(), &t.url).await;
         let (rate, p50, p99) = rush(&server.1, toks.clone()).await;
