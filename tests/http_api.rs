@@ -5,10 +5,11 @@
 use docket_testkit::{TestDb, dual_test};
 use serde_json::{Value, json};
 
-use crate::server::{Server, import_sample, token};
+use crate::cli::import_sample;
+use crate::server::{Server, token};
 
 async fn api_serves_the_issue_lifecycle_with_permissions(t: &TestDb) {
-    import_sample(&t.url);
+    import_sample(&t.url, &["projects"]);
     let office = token(&t.url, "chen_zhiyuan");
     let member = token(&t.url, "sun_li");
     let other = token(&t.url, "wu_gang");

@@ -11,7 +11,8 @@ use docket_testkit::{TestDb, dual_test};
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::server::{SECRET, Server, import_sample, token};
+use crate::cli::import_sample;
+use crate::server::{SECRET, Server, token};
 
 /// Waits for an email to `to` whose subject contains `subject`.
 async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> ReceivedMail {
@@ -207,7 +208,7 @@ async fn people_sign_in_by_emailed_link(t: &TestDb) {
 dual_test!(people_sign_in_by_emailed_link);
 
 async fn one_click_accept_from_the_assignment_email(t: &TestDb) {
-    import_sample(&t.url);
+    import_sample(&t.url, &["projects"]);
     let office = token(&t.url, "chen_zhiyuan");
     let sink = SmtpSink::start();
     let dir = tempfile::tempdir().unwrap();

@@ -28,16 +28,6 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-/// Imports the sample project library into the test database.
-pub fn import_sample(db_url: &str) {
-    let o = docket(
-        db_url,
-        &sample_config(),
-        &["import", "projects", "config/sample/projects.csv"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-}
-
 /// A bearer token acting as `official`.
 pub fn token(db_url: &str, official: &str) -> String {
     let o = docket(

@@ -14,6 +14,17 @@ use crate::actor::{Actor, require_office};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 
+/// The filter a person's list options mean: `task_force` an id or `office` (the office's
+/// own issues), closed and withdrawn ones only with `all`, optionally one state.
+pub fn issue_filter(task_force: Option<String>, all: bool, state: Option<String>) -> IssueFilter {
+    IssueFilter {
+        task_force: task_force.map(|t| (t != "office").then_some(t)),
+        open_only: !all,
+        states: state.map(|s| vec![s]),
+        project_id: None,
+    }
+}
+
 /// The issue a person names: its short number (`2024-031`) or its id.
 ///
 /// # Errors

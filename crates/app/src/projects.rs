@@ -50,11 +50,17 @@ pub async fn show_project(
         .rev()
         .find(|p| p.code == code)
         .ok_or_else(|| crate::AppError::NotFound(format!("project {code}: no such project")))?;
-    let all = docket_store::issues::IssueFilter::default();
-    let issues = crate::issues::list_issues(app, actor, &all, false)
+    let id = docket_store::issues::projects_by_code(&app.db.conn, &[code.to_string()])
         .await?
-        .into_iter()
-        .filter(|i| i.project == code)
-        .collect();
+        .get(code)
+        .map(|p| p.id);
+    let filter = docket_store::issues::IssueFilter {
+        project_id: id,
+        ..Default::default()
+    };
+    let issues = match id {
+        Some(_) => crate::issues::list_issues(app, actor, &filter, false).await?,
+        None => Vec::new(),
+    };
     Ok(ProjectView { project, issues })
 }

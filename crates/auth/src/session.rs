@@ -141,6 +141,25 @@ pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), AuthError> {
     }
 }
 
+/// A fresh token for the double-submit CSRF cookie of forms shown before sign-in (sent in a
+/// cookie and in the form; [`check_double_submit`] compares them).
+pub fn new_form_token() -> String {
+    random_text(24)
+}
+
+/// Accepts a form shown before sign-in only if its CSRF field equals its cookie (compared in
+/// constant time).
+///
+/// # Errors
+/// [`AuthError::CsrfMismatch`] when they differ or either is empty.
+pub fn check_double_submit(cookie: &str, submitted: &str) -> Result<(), AuthError> {
+    if !cookie.is_empty() && same(cookie, submitted) {
+        Ok(())
+    } else {
+        Err(AuthError::CsrfMismatch)
+    }
+}
+
 /// The `Set-Cookie` value that stores the session: HttpOnly, SameSite=Lax, Path=/, expiring
 /// with the session, and Secure when served over https (`secure`).
 pub fn session_cookie(session: &Session, secure: bool, now: DateTime<Utc>) -> String {

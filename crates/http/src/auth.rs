@@ -3,8 +3,8 @@
 //! cases check.
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use docket_app::{Actor, signin};
 use docket_auth::Session;
 use docket_auth::session::SESSION_COOKIE;
@@ -40,10 +40,9 @@ impl FromRequestParts<HttpState> for ApiActor {
 /// A browser: its session and official when signed in.
 pub struct Visitor(pub Option<(Session, Actor)>);
 
-/// The value of cookie `name` in the request, if any.
-pub(crate) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+/// The value of cookie `name` in the request's headers, if any.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -57,7 +56,7 @@ impl FromRequestParts<HttpState> for Visitor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, ApiError> {
-        match cookie(parts, SESSION_COOKIE) {
+        match cookie(&parts.headers, SESSION_COOKIE) {
             Some(id) => Ok(Visitor(signin::signed_in(&state.app, id).await?)),
             None => Ok(Visitor(None)),
         }

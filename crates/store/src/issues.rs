@@ -435,6 +435,8 @@ pub struct IssueFilter {
     pub open_only: bool,
     /// Only these states.
     pub states: Option<Vec<String>>,
+    /// Only this project's issues.
+    pub project_id: Option<Uuid>,
 }
 
 /// Issues matching `filter`, oldest first.
@@ -456,6 +458,9 @@ pub async fn list_issues<C: ConnectionTrait>(
     }
     if let Some(states) = &filter.states {
         q = q.filter(issues::Column::State.is_in(states.clone()));
+    }
+    if let Some(p) = filter.project_id {
+        q = q.filter(issues::Column::ProjectId.eq(p));
     }
     Ok(q.order_by_asc(issues::Column::RaisedAt)
         .order_by_asc(issues::Column::Id)

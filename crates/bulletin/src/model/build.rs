@@ -99,9 +99,11 @@ pub async fn build<C: ConnectionTrait>(
     } else {
         month.month()
     };
-    let period_start = NaiveDate::from_ymd_opt(year, period_first_month, 1).expect("valid month");
+    // Months 1 and `month.month()` of a valid month's year always exist.
+    let period_start =
+        NaiveDate::from_ymd_opt(year, period_first_month, 1).unwrap_or_else(|| month.first_day());
     let period_end = month.last_day();
-    let year_start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
+    let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(period_start);
 
     let fq = q::FigureQuery {
         year,
@@ -308,7 +310,7 @@ pub async fn build<C: ConnectionTrait>(
     // Issues, as they stood at the end of the cut-off day (office time).
     let tz = core.timezone().unwrap_or(chrono_tz::Asia::Shanghai);
     let local_ms = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
             .earliest()
             .map_or(0, |t| t.timestamp_millis())
     };
@@ -336,6 +338,7 @@ pub async fn build<C: ConnectionTrait>(
         indicators,
         issues,
         meta: Meta {
+            period: month,
             office: core.office.name.clone(),
             city: core.office.city.clone(),
             language: core.office.language,

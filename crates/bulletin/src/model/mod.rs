@@ -183,6 +183,8 @@ pub struct Issues {
 /// What the renderers need beyond the contract's JSON (never serialised).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meta {
+    /// The bulletin's month (the JSON's `month`, typed).
+    pub period: Month,
     /// The office's name.
     pub office: String,
     /// The city.
@@ -228,7 +230,7 @@ pub struct Bulletin {
 impl Bulletin {
     /// The bulletin's month.
     pub fn month(&self) -> Month {
-        Month::parse(&self.month).expect("the model holds a valid month")
+        self.meta.period
     }
 
     /// The JSON document (pretty, deterministic: keys sorted).

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use docket_app::{Actor, App, issues};
-use docket_store::issues::IssueFilter;
 use docket_workflow::service::IssueDetail;
 use docket_workflow::{Action, NewIssue};
 
@@ -220,13 +219,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             };
         }
         IssueCmd::List(a) => {
-            let filter = IssueFilter {
-                task_force: a
-                    .task_force
-                    .map(|t| if t == "office" { None } else { Some(t) }),
-                open_only: !a.all,
-                states: None,
-            };
+            let filter = issues::issue_filter(a.task_force, a.all, None);
             let list = issues::list_issues(app, actor, &filter, a.overdue).await?;
             return match a.format {
                 Format::Json => output::print_json(&list),

@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use docket_app::issues as uc;
-use docket_store::issues::IssueFilter;
 use docket_workflow::{Action, NewIssue};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -40,13 +39,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let filter = IssueFilter {
-        task_force: q
-            .task_force
-            .map(|t| if t == "office" { None } else { Some(t) }),
-        open_only: !q.all,
-        states: q.state.map(|s| vec![s]),
-    };
+    let filter = uc::issue_filter(q.task_force, q.all, q.state);
     let list = uc::list_issues(&s.app, &actor, &filter, q.overdue).await?;
     Ok(Json(json!(list)))
 }

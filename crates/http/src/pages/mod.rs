@@ -131,16 +131,8 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 2] {
 }
 
 /// The request's CSRF cookie value, if any.
-fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == CSRF_COOKIE)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 64)
+fn csrf_cookie(headers: &HeaderMap) -> Option<&str> {
+    crate::auth::cookie(headers, CSRF_COOKIE).filter(|v| !v.is_empty() && v.len() <= 64)
 }
 
 /// The CSRF token for a form shown before sign-in: the cookie's, or a new random one with
@@ -150,28 +142,20 @@ pub(crate) fn csrf_for_form(
     headers: &HeaderMap,
 ) -> (String, Option<HeaderValue>) {
     if let Some(v) = csrf_cookie(headers) {
-        return (v, None);
+        return (v.to_string(), None);
     }
-    let token = uuid::Uuid::new_v4().simple().to_string();
+    let token = docket_auth::session::new_form_token();
     let cookie = format!(
         "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
         if state.secure_cookies { "; Secure" } else { "" }
     );
-    (token.clone(), HeaderValue::from_str(&cookie).ok())
+    (token, HeaderValue::from_str(&cookie).ok())
 }
 
 /// Whether a form's CSRF field matches its cookie (double submit).
 pub(crate) fn csrf_ok(headers: &HeaderMap, submitted: &str) -> bool {
-    csrf_cookie(headers).is_some_and(|c| same(&c, submitted))
-}
-
-/// Compares two strings in time independent of where they differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    csrf_cookie(headers)
+        .is_some_and(|c| docket_auth::session::check_double_submit(c, submitted).is_ok())
 }
 
 /// Adds a `Set-Cookie` header to a response when one is given.
