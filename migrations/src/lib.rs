@@ -26,6 +26,7 @@ mod m20261127_502000_report_slots_unchecked;
 mod m20261127_510000_auth;
 mod m20261127_520100_report_late_entry;
 mod m20261206_520000_issue_numbers;
+mod m20261206_540000_attachments;
 mod util;
 
 /// Every migration, in order.
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_510000_auth::Migration),
             Box::new(m20261127_520100_report_late_entry::Migration),
             Box::new(m20261206_520000_issue_numbers::Migration),
+            Box::new(m20261206_540000_attachments::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ pub mod context;
 pub mod cycles;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod imports;
 pub mod issues;
 pub mod links;
@@ -28,6 +29,7 @@ pub mod signin;
 pub mod status;
 pub mod tokens;
 pub mod web;
+pub mod work;
 
 pub use actor::Actor;
 pub use config::AppConfig;

@@ -300,3 +300,37 @@ pub async fn list_reports(
     }
     Ok(lines)
 }
+
+/// Records one weekly report with its site photos (形象进度照片) as `actor`, all in one
+/// transaction: the report, the issues its problems raise and the photos' listing commit
+/// together, or nothing does. The photos are checked (type by content, size) before
+/// anything is written.
+///
+/// # Errors
+/// As [`submit_reports_with`]; bad input for a photo that is not JPEG/PNG/PDF or too large.
+pub async fn submit_report_with_photos(
+    app: &App,
+    actor: &Actor,
+    input: ReportInput,
+    photos: &[crate::files::Upload],
+) -> AppResult<ReportsSubmitted> {
+    crate::files::check_uploads(app, photos)?;
+    let txn = app
+        .db
+        .conn
+        .begin_with_options(docket_store::db::WRITE)
+        .await?;
+    let done = submit_reports_on(app, &txn, actor, &[input], SubmitOptions::default()).await?;
+    if let Some(r) = done.reports.first() {
+        crate::files::store_uploads(
+            app,
+            &txn,
+            actor,
+            crate::files::Owner::Report(r.report_id),
+            photos,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(done)
+}

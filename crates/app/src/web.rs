@@ -18,6 +18,11 @@ pub struct HttpSettings {
     pub max_upload_mb: u32,
     /// How long a request may take before it is answered 503, in seconds (default 30).
     pub request_timeout_secs: u32,
+    /// Where attachments (photos, PDFs) are kept, content-addressed (default `data/files`,
+    /// relative to the working directory like the default database).
+    pub files_dir: String,
+    /// The largest attachment accepted, in MiB (default 10).
+    pub max_file_mb: u32,
 }
 
 impl Default for HttpSettings {
@@ -27,6 +32,8 @@ impl Default for HttpSettings {
             session_hours: 12,
             max_upload_mb: 20,
             request_timeout_secs: 30,
+            files_dir: "data/files".into(),
+            max_file_mb: 10,
         }
     }
 }
@@ -53,6 +60,12 @@ impl HttpSettings {
         }
         if !(1..=1024).contains(&self.max_upload_mb) {
             return Err(ConfigError::new("http.max_upload_mb", "between 1 and 1024"));
+        }
+        if !(1..=1024).contains(&self.max_file_mb) {
+            return Err(ConfigError::new("http.max_file_mb", "between 1 and 1024"));
+        }
+        if self.files_dir.trim().is_empty() {
+            return Err(ConfigError::new("http.files_dir", "must name a folder"));
         }
         if !(1..=3600).contains(&self.request_timeout_secs) {
             return Err(ConfigError::new(

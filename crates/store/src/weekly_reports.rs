@@ -299,3 +299,26 @@ pub async fn list_reports<C: ConnectionTrait>(
         .collect::<Result<_, sea_orm::DbErr>>()
         .map_err(StoreError::from)
 }
+
+/// The owner unit of the project a report belongs to (`None` for no such report).
+///
+/// # Errors
+/// [`StoreError::Db`] if a query fails.
+pub async fn report_owner_unit<C: ConnectionTrait>(
+    conn: &C,
+    report_id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    use sea_orm::EntityTrait;
+
+    use crate::entity::{projects, weekly_reports};
+    let Some(r) = weekly_reports::Entity::find_by_id(report_id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(projects::Entity::find_by_id(r.project_id)
+        .one(conn)
+        .await?
+        .map(|p| p.owner_unit))
+}

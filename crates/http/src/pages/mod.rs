@@ -6,7 +6,13 @@
 //! forms of a signed-in session use the session's own token.
 
 mod act;
+mod files;
+mod issue;
+mod person;
+mod report;
 mod signin;
+mod view;
+mod work;
 
 use std::path::Path;
 
@@ -27,11 +33,22 @@ const PAGES: &[&str] = &[
     "message.html",
     "act.html",
     "home.html",
+    "issue.html",
+    "issue_act.html",
+    "report.html",
 ];
 
 pub(crate) fn routes() -> Router<HttpState> {
     Router::new()
-        .route("/", get(signin::home))
+        .route("/", get(work::page))
+        .route("/issues/{key}", get(issue::page))
+        .route(
+            "/issues/{key}/act/{action}",
+            get(issue::confirm).post(issue::perform),
+        )
+        .route("/issues/{key}/files", post(files::attach_to_issue))
+        .route("/files/{id}", get(files::download))
+        .route("/report/{code}", get(report::form).post(report::submit))
         .route(
             "/login",
             get(signin::login_form).post(signin::login_request),

@@ -30,22 +30,6 @@ pub(crate) struct CsrfForm {
     csrf: String,
 }
 
-/// `/`: the signed-in person's page, or the way to sign in.
-pub(crate) async fn home(State(s): State<HttpState>, Visitor(v): Visitor) -> Response {
-    let Some((session, actor)) = v else {
-        return Redirect::to("/login").into_response();
-    };
-    let o = s.app.config.core.official(&actor.id);
-    let ctx = minijinja::context! {
-        name => o.map(|o| o.name.clone()),
-        title => o.map(|o| o.title.clone()),
-        office_role => actor.office,
-        unit => actor.unit.clone(),
-        csrf => session.csrf_token.clone(),
-    };
-    s.pages.render(&s, StatusCode::OK, "home.html", ctx)
-}
-
 /// `GET /login`: asks for the email address.
 pub(crate) async fn login_form(State(s): State<HttpState>, headers: HeaderMap) -> Response {
     let (csrf, cookie) = csrf_for_form(&s, &headers);

@@ -4,6 +4,7 @@
 pub mod prelude;
 
 pub mod api_tokens;
+pub mod attachments;
 pub mod bulletins;
 pub mod calendar_years;
 pub mod dispatch_cycles;

@@ -1,0 +1,52 @@
+//! Attachments as listed in the database (the bytes live in the content-addressed folder
+//! the application layer keeps).
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::entity::attachments;
+use crate::error::StoreError;
+
+/// Records one attachment.
+///
+/// # Errors
+/// [`StoreError::Db`] if the insert fails.
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    row: attachments::Model,
+) -> Result<(), StoreError> {
+    row.into_active_model().insert(conn).await?;
+    Ok(())
+}
+
+/// The attachments of one object, oldest first.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn of_object<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+    id: Uuid,
+) -> Result<Vec<attachments::Model>, StoreError> {
+    Ok(attachments::Entity::find()
+        .filter(attachments::Column::ObjectKind.eq(kind))
+        .filter(attachments::Column::ObjectId.eq(id))
+        .order_by_asc(attachments::Column::UploadedAt)
+        .order_by_asc(attachments::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// One attachment by id.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+) -> Result<Option<attachments::Model>, StoreError> {
+    Ok(attachments::Entity::find_by_id(id).one(conn).await?)
+}
