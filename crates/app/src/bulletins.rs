@@ -108,3 +108,26 @@ pub async fn send_bulletin(
         recipients: q.recipients,
     })
 }
+
+/// The latest month with progress figures (the month the leaders' dashboard and the office's
+/// preview open on), or the month before today's when there are none yet.
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub async fn latest_month(app: &App) -> AppResult<Month> {
+    let fallback = Month::containing(app.today()).prev();
+    Ok(docket_store::progress::latest_month(&app.db.conn)
+        .await?
+        .and_then(|k| Month::from_key(k).ok())
+        .unwrap_or(fallback))
+}
+
+/// The bulletin of `month` rendered in `format` as it would be sent, without recording it
+/// (its issue number is fixed only when built or sent); anyone configured may read it.
+///
+/// # Errors
+/// As [`bulletin_model`]; bad input (with the reason) for an empty bulletin.
+pub async fn preview_bulletin(app: &App, month: Month, format: Format) -> AppResult<Vec<u8>> {
+    let b = bulletin_with_data(app, month).await?;
+    Ok(format.render(&b)?)
+}

@@ -50,3 +50,18 @@ pub async fn cycle_sheet(app: &App, week: IsoWeek) -> AppResult<SheetData> {
 fn no_cycle(week: IsoWeek) -> AppError {
     AppError::NotFound(format!("--week {week}: no cycle was opened for this week"))
 }
+
+/// 催报: emails the owner units of `codes` (every project still to report when empty) of
+/// `week`'s open cycle now (the office).
+///
+/// # Errors
+/// Not permitted (only the office); bad input for a week without an open cycle.
+pub async fn chase_reports(
+    app: &App,
+    actor: &Actor,
+    week: IsoWeek,
+    codes: &[String],
+) -> AppResult<docket_scheduler::jobs::chase::Chased> {
+    require_office(actor, "chase weekly reports")?;
+    Ok(app.scheduler.chase_reports(week, codes, app.now()).await?)
+}

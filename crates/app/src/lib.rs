@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod config;
 pub mod context;
 pub mod cycles;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod files;

@@ -24,6 +24,7 @@ pub const KINDS: &[&str] = &[
     "reminder",
     "overdue",
     "escalation",
+    "chase",
     "dispatch_sheet",
     "bulletin",
     "digest",

@@ -169,3 +169,44 @@ pub async fn upsert_indicators<C: ConnectionTrait>(
         .to_owned();
     Ok(insert_batched(conn, "indicators", &cols, rows, Some(upd), |_| {}).await?)
 }
+
+/// The latest month (`YYYYMM` key) with any project's progress figure, if any.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn latest_month<C: ConnectionTrait>(conn: &C) -> Result<Option<i32>, StoreError> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+
+    use crate::entity::monthly_progress;
+    Ok(monthly_progress::Entity::find()
+        .select_only()
+        .column(monthly_progress::Column::Month)
+        .order_by_desc(monthly_progress::Column::Month)
+        .limit(1)
+        .into_tuple::<i32>()
+        .one(conn)
+        .await?)
+}
+
+/// The year-to-date completed investment of all projects summed per month of `year`, as
+/// `(YYYYMM key, yuan)`, oldest first (months without figures left out).
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn monthly_totals<C: ConnectionTrait>(
+    conn: &C,
+    year: i32,
+) -> Result<Vec<(i32, i64)>, StoreError> {
+    let backend = conn.get_database_backend();
+    let rows = conn
+        .query_all_raw(crate::sql::stmt(
+            backend,
+            "SELECT month AS m, CAST(SUM(ytd_completed_yuan) AS BIGINT) AS s \
+             FROM monthly_progress WHERE month BETWEEN $1 AND $2 GROUP BY month ORDER BY month",
+            vec![(year * 100 + 1).into(), (year * 100 + 12).into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i32>("", "m")?, r.try_get::<i64>("", "s")?)))
+        .collect()
+}

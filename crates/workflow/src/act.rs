@@ -76,6 +76,11 @@ impl Workflow {
             Action::Close { .. } => mails.push((Kind::Closed, vec![raiser])),
             Action::SendBack { .. } => mails.push((Kind::SentBack, vec![raiser])),
             Action::Withdraw { .. } => {}
+            Action::Chase { .. } => {
+                let to = notify::assignees(&self.settings, issue.task_force.as_deref());
+                data.notified = Some(notify::notified(&to));
+                mails.push((Kind::Chase, to));
+            }
             Action::Reopen { .. } => {
                 let others = repo::open_issues_by_key(
                     &txn,
@@ -214,7 +219,7 @@ impl Workflow {
                 }
                 self.later_due("due", *due, issue)
             }
-            Action::Close { note } => note
+            Action::Close { note } | Action::Chase { note } => note
                 .as_deref()
                 .map_or(Ok(()), |n| self.check_text("note", n, max)),
             Action::Designate { lead, co } => {

@@ -60,6 +60,12 @@ pub enum Action {
         /// A note.
         note: Option<String>,
     },
+    /// 催办: the office chases the handlers of an open issue (state unchanged; recorded and
+    /// emailed to the task force).
+    Chase {
+        /// What the office asks for.
+        note: Option<String>,
+    },
     /// The group leader designates the lead handler (主办) and co-handlers (协办).
     Designate {
         /// The lead handler's official id.
@@ -84,6 +90,7 @@ impl Action {
             Action::RequestExtension { .. } => "request_extension",
             Action::ApproveExtension { .. } => "approve_extension",
             Action::Designate { .. } => "designate",
+            Action::Chase { .. } => "chase",
         }
     }
 
@@ -96,7 +103,9 @@ impl Action {
             | Action::Reopen { reason }
             | Action::Reassign { reason, .. }
             | Action::RequestExtension { reason, .. } => Some(reason),
-            Action::Close { note } | Action::ApproveExtension { note, .. } => note.as_deref(),
+            Action::Close { note }
+            | Action::ApproveExtension { note, .. }
+            | Action::Chase { note } => note.as_deref(),
             Action::Accept | Action::Start | Action::Designate { .. } => None,
         }
     }
@@ -125,7 +134,8 @@ pub fn next_state(state: IssueState, action: &'static str) -> Result<IssueState,
         "withdraw" if state.is_open() => Some(Withdrawn),
         "reopen" if state == Closed => Some(InProgress),
         "reassign" if working => Some(Assigned),
-        "request_extension" | "approve_extension" | "designate" | ESCALATE | RECOMPUTE
+        "request_extension" | "approve_extension" | "designate" | "chase" | ESCALATE
+        | RECOMPUTE
             if working =>
         {
             Some(state)

@@ -99,6 +99,8 @@ pub enum Kind {
     SentBack,
     /// 延期申请.
     ExtensionRequested,
+    /// 催办: the office chases the handlers.
+    Chase,
     /// 督办: an escalation rung, with the working days overdue.
     Escalation {
         /// 1 handler, 2 group leader, 3 office head.
@@ -119,12 +121,13 @@ impl Kind {
             Kind::SentBack => "sent_back",
             Kind::ExtensionRequested => "extension_requested",
             Kind::Escalation { .. } => "escalation",
+            Kind::Chase => "chase",
         }
     }
 
     fn delivery(self) -> Delivery {
         match self {
-            Kind::Assignment | Kind::Escalation { .. } => Delivery::Immediate,
+            Kind::Assignment | Kind::Escalation { .. } | Kind::Chase => Delivery::Immediate,
             _ => Delivery::Digestible,
         }
     }

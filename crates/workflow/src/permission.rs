@@ -136,7 +136,8 @@ pub fn check_action(
         Action::Close { .. }
         | Action::SendBack { .. }
         | Action::Reopen { .. }
-        | Action::ApproveExtension { .. } => false,
+        | Action::ApproveExtension { .. }
+        | Action::Chase { .. } => false,
     };
     if ok {
         return Ok(());
@@ -145,7 +146,8 @@ pub fn check_action(
         Action::Close { .. }
         | Action::SendBack { .. }
         | Action::Reopen { .. }
-        | Action::ApproveExtension { .. } => "only the office may do this".to_string(),
+        | Action::ApproveExtension { .. }
+        | Action::Chase { .. } => "only the office may do this".to_string(),
         Action::Reassign { .. } | Action::Designate { .. } => {
             "only the office or the task force's group leader may do this".into()
         }

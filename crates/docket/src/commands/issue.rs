@@ -39,6 +39,8 @@ pub enum IssueCmd {
     Extend(ExtendArgs),
     /// Designate the lead handler (主办) and co-handlers (协办) (group leader or office).
     Designate(DesignateArgs),
+    /// 催办: chase the task force of an open issue, with an optional note (the office only).
+    Chase(OptNoteArgs),
     /// Which routing rule decided an issue.
     Route(RouteArgs),
     /// One sweep of the time limits now: escalation rungs and their emails.
@@ -254,6 +256,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
         IssueCmd::Start(a) => (a.id, Action::Start),
         IssueCmd::Resolve(a) => (a.id, Action::Resolve { note: a.note }),
         IssueCmd::Close(a) => (a.id, Action::Close { note: a.note }),
+        IssueCmd::Chase(a) => (a.id, Action::Chase { note: a.note }),
         IssueCmd::SendBack(a) => (a.id, Action::SendBack { reason: a.reason }),
         IssueCmd::Withdraw(a) => (a.id, Action::Withdraw { reason: a.reason }),
         IssueCmd::Reopen(a) => (a.id, Action::Reopen { reason: a.reason }),

@@ -169,9 +169,10 @@ impl ActionRequest {
                 lead: required(self.lead, "lead", &a)?,
                 co: self.co_handlers,
             },
+            "chase" => Action::Chase { note: self.note },
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "action: {other:?}: not an action (accept, start, resolve, close, send_back, withdraw, reopen, reassign, request_extension, approve_extension, designate)"
+                    "action: {other:?}: not an action (accept, start, resolve, close, send_back, withdraw, reopen, reassign, request_extension, approve_extension, designate, chase)"
                 )));
             }
         })

@@ -8,6 +8,8 @@
 mod act;
 mod files;
 mod issue;
+mod leaders;
+mod office;
 mod person;
 mod report;
 mod signin;
@@ -36,6 +38,12 @@ const PAGES: &[&str] = &[
     "issue.html",
     "issue_act.html",
     "report.html",
+    "office_week.html",
+    "office_issues.html",
+    "office_projects.html",
+    "office_bulletin.html",
+    "project.html",
+    "dashboard.html",
 ];
 
 pub(crate) fn routes() -> Router<HttpState> {
@@ -49,6 +57,16 @@ pub(crate) fn routes() -> Router<HttpState> {
         .route("/issues/{key}/files", post(files::attach_to_issue))
         .route("/files/{id}", get(files::download))
         .route("/report/{code}", get(report::form).post(report::submit))
+        .route("/office/week", get(office::week))
+        .route("/office/week/chase", post(office::chase_reports))
+        .route("/office/issues", get(office::issues))
+        .route("/office/issues/chase", post(office::chase_issues))
+        .route("/office/projects", get(leaders::projects))
+        .route("/office/bulletin", get(leaders::bulletin))
+        .route("/office/bulletin/send", post(leaders::send_bulletin))
+        .route("/bulletin/{month}", get(leaders::bulletin_html))
+        .route("/projects/{code}", get(leaders::project))
+        .route("/dashboard", get(leaders::dashboard))
         .route(
             "/login",
             get(signin::login_form).post(signin::login_request),

@@ -8,6 +8,7 @@
 //! (the context fields are listed in the notifier's crate docs).
 
 pub mod alarm;
+pub mod chase;
 pub mod close;
 pub mod open;
 pub mod remind;
