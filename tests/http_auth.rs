@@ -15,7 +15,7 @@ use crate::cli::import_sample;
 use crate::server::{SECRET, Server, token};
 
 /// Waits for an email to `to` whose subject contains `subject`.
-async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> ReceivedMail {
+pub(crate) async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> ReceivedMail {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(m) = sink
@@ -34,7 +34,7 @@ async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> ReceivedMail {
 }
 
 /// The first URL in `text` under `base` + `prefix`.
-fn link(text: &str, base: &str, prefix: &str) -> String {
+pub(crate) fn link(text: &str, base: &str, prefix: &str) -> String {
     let start = format!("{base}{prefix}");
     let at = text
         .find(&start)
