@@ -17,6 +17,7 @@ pub mod cycles;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod holds;
 pub mod imports;
 pub mod issues;
 pub mod links;
