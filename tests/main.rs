@@ -3,6 +3,7 @@
 mod bulletin;
 mod cli;
 mod foundation;
+mod hold;
 mod http_api;
 mod http_auth;
 mod issue;
