@@ -41,6 +41,24 @@ async fn a_sheet_without_reports_is_held_then_released_or_dropped(t: &TestDb) {
         stderr(&closed)
     );
     assert_eq!(sheets_queued(t).await, 0);
+    // The ledger says so too.
+    let history: serde_json::Value = serde_json::from_str(&ok(&[
+        "schedule",
+        "history",
+        "--schedule",
+        "close",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(history[0]["period"], "2024-W39", "{history}");
+    assert!(
+        history[0]["outcome"]
+            .as_str()
+            .unwrap()
+            .contains("sheet held"),
+        "{history}"
+    );
 
     let list: serde_json::Value =
         serde_json::from_str(&ok(&["hold", "list", "--format", "json"])).unwrap();
