@@ -4,6 +4,7 @@ mod browser;
 mod bulletin;
 mod cli;
 mod foundation;
+mod hold;
 mod http_api;
 mod http_auth;
 mod issue;

@@ -27,6 +27,8 @@ mod m20261127_510000_auth;
 mod m20261127_520100_report_late_entry;
 mod m20261206_520000_issue_numbers;
 mod m20261206_540000_attachments;
+mod m20261206_550000_holds;
+mod m20261206_550100_sheet_versions;
 mod util;
 
 /// Every migration, in order.
@@ -51,6 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_520100_report_late_entry::Migration),
             Box::new(m20261206_520000_issue_numbers::Migration),
             Box::new(m20261206_540000_attachments::Migration),
+            Box::new(m20261206_550000_holds::Migration),
+            Box::new(m20261206_550100_sheet_versions::Migration),
         ]
     }
 }

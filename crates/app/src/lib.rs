@@ -18,6 +18,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod holds;
 pub mod imports;
 pub mod issues;
 pub mod links;

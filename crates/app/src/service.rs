@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use docket_domain::calendar::WorkCalendar;
+use docket_domain::hold::{HoldKind, HoldReason};
 use docket_domain::period::Month;
 use docket_scheduler::{BoxFuture, BulletinHook, Recipient};
 use sea_orm::DatabaseTransaction;
@@ -39,10 +40,34 @@ impl BulletinHook for QueueBulletin {
             let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.calendar, month)
                 .await
                 .map_err(|e| e.to_string())?;
-            if let Some(reason) = docket_bulletin::emptiness(&b) {
-                // Held, not mailed: leaders never receive an empty bulletin.
-                tracing::warn!(%month, %reason, "bulletin held: empty");
-                return Ok(format!("bulletin {month} held (not sent): {reason}"));
+            // Held, not mailed: leaders never receive an empty bulletin, and with
+            // `[bulletin] approve` none the office has not released.
+            let held = match docket_bulletin::emptiness(&b) {
+                Some(reason) => Some((HoldReason::Empty, format!("无数据：{reason}"))),
+                None if c.bulletin.approve => Some((
+                    HoldReason::Approval,
+                    "待审核：按配置 [bulletin] approve = true，月通报须经办公室审核后发送"
+                        .to_string(),
+                )),
+                None => None,
+            };
+            if let Some((code, reason)) = held {
+                let now_ms = docket_store::time::to_ms(now);
+                let h = docket_store::holds::hold(
+                    txn,
+                    HoldKind::Bulletin,
+                    &month.to_string(),
+                    code,
+                    &reason,
+                    now_ms,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                tracing::warn!(%month, %reason, hold = h.number, "bulletin held");
+                return Ok(format!(
+                    "bulletin {month} held (hold {}): {reason}",
+                    h.number
+                ));
             }
             let rendered = docket_bulletin::render_all(&b).map_err(|e| e.to_string())?;
             let q = docket_bulletin::queue_bulletin(

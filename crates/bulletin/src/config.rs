@@ -112,6 +112,10 @@ pub struct BulletinConfig {
     /// Data cut-off: 0 (default) = the month's last day; N = day N of the following month.
     #[serde(default)]
     pub cutoff_day: u32,
+    /// When true, the scheduled bulletin to leaders is always held for the office's approval
+    /// (`docket hold list`, reason 待审核) and sent only when released.
+    #[serde(default)]
+    pub approve: bool,
 }
 
 fn d_first_number() -> u32 {
@@ -128,6 +132,7 @@ impl Default for BulletinConfig {
             first_number: d_first_number(),
             first_month: None,
             cutoff_day: 0,
+            approve: false,
         }
     }
 }

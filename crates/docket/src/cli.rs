@@ -80,7 +80,10 @@ pub enum Command {
     /// Weekly reports (周报): submit one, a batch, or "no change".
     #[command(subcommand)]
     Report(commands::report::ReportCmd),
-    /// Schedules: preview the next firings.
+    /// Held products (扣发): list, show, release or drop what was kept back.
+    #[command(subcommand)]
+    Hold(commands::hold::HoldCmd),
+    /// Schedules: preview the next firings, the history of what fired or was skipped.
     #[command(subcommand)]
     Schedule(commands::schedule::ScheduleCmd),
     /// API bearer tokens for the HTTP service: create (acting as `--as`), list, revoke.
@@ -107,12 +110,13 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Import(cmd) => commands::import::run(&app, &actor, cmd).await,
         Command::Project(cmd) => commands::project::run(&app, &actor, cmd).await,
         Command::Issue(cmd) => commands::issue::run(&app, &actor, cmd).await,
-        Command::Run(args) => commands::run::run(&app, args).await,
+        Command::Run(args) => commands::run::run(&app, args, &g.database_url).await,
         Command::Bulletin(cmd) => commands::bulletin::run(&app, &actor, cmd).await,
         Command::Mail(cmd) => commands::mail::run(&app, &actor, cmd).await,
         Command::Calendar(cmd) => commands::calendar::run(&app, &actor, cmd).await,
         Command::Cycle(cmd) => commands::cycle::run(&app, &actor, cmd).await,
         Command::Report(cmd) => commands::report::run(&app, &actor, cmd).await,
+        Command::Hold(cmd) => commands::hold::run(&app, &actor, cmd).await,
         Command::Schedule(cmd) => commands::schedule::run(&app, cmd).await,
         Command::Token(cmd) => commands::token::run(&app, &actor, cmd).await,
         Command::Demo(_) => commands::demo::run(&app, &g.database_url).await,

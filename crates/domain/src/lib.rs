@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod cycle;
 pub mod error;
+pub mod hold;
 pub mod issue;
 pub mod period;
 pub mod project;

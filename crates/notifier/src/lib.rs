@@ -34,7 +34,7 @@
 //! | `reminder` | `week` (`"2024-W37"`), `deadline` (text, e.g. `"2024-09-11 17:00"`), `rung` (1, 2, …), `projects`: `[{code, name, owner_unit}]` |
 //! | `overdue` | `issue`, `project`, `days_overdue` (working days, int) |
 //! | `escalation` | `issue`, `project`, `days_overdue`, `rung` (int), `level` (text, e.g. `"组长"`) |
-//! | `dispatch_sheet` | `week`, `total` (active projects), `reported`, `missing`: `[{code, name, owner_unit}]`, `investment_week_wan` (number), `new_issues`, `resolved_issues`, `overdue_issues`: each `[{title, project, category_label, task_force, due}]` |
+//! | `dispatch_sheet` | `week`, `total` (active projects), `reported`, `missing`: `[{code, name, owner_unit}]`, `investment_week_wan` (number), `new_issues`, `resolved_issues`, `overdue_issues`: each `[{title, project, category_label, task_force, due}]`, `version` (1, then 2… for a corrected sheet), `corrections`: the week's 补报 `[{code, name, week}]` |
 //! | `bulletin` | `month` (`"2024-09"`), `title`, `issue_number`, `cutoff`, `schedule_target` (text, e.g. `"75.0%"`), `total`: `{projects, annual_plan_wan, ytd_completed_wan, completion_rate, ahead_points}` (formatted texts or numbers), `highlights`: `[text]`, `lagging`: `[{code, name, owner_unit, responsible_official, completion_rate, light}]`; the XLSX goes in `attachments` |
 //! | `digest` | built by the notifier: `official` `{id, name, title}`, `date`, `mode` (`daily`/`weekly`), `count`, `items`: `[{kind, subject, period, queued_at}]` |
 //! | `calendar_alarm` | `year` (int), `message` (text) |

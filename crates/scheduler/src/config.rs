@@ -55,9 +55,11 @@ pub struct MisfirePolicies {
     pub open: Misfire,
     /// The reminder ladder (default `latest`: one consolidated reminder, never a burst).
     pub remind: Misfire,
-    /// Closing with the dispatch sheet (default `all`).
+    /// Closing with the dispatch sheet (default `all`: every missed week closes, but only the
+    /// latest week's sheet is sent; the earlier sheets are recorded as skipped).
     pub close: Misfire,
-    /// The monthly bulletin (default `all`).
+    /// The monthly bulletin (default `latest`; at most the latest missed month is sent
+    /// whatever the policy, the earlier ones are recorded as skipped).
     pub bulletin: Misfire,
     /// The missing-calendar alarm (default `latest`).
     pub calendar_alarm: Misfire,
@@ -69,7 +71,7 @@ impl Default for MisfirePolicies {
             open: Misfire::All,
             remind: Misfire::Latest,
             close: Misfire::All,
-            bulletin: Misfire::All,
+            bulletin: Misfire::Latest,
             calendar_alarm: Misfire::Latest,
         }
     }
@@ -124,6 +126,9 @@ pub struct SchedulesConfig {
     pub tick_seconds: u32,
     /// How far back missed periods are caught up after downtime, in days.
     pub catch_up_days: u32,
+    /// A product (dispatch sheet, bulletin) fired more than this many hours after it was due
+    /// (after downtime) is held for the office instead of sent (`docket hold list`).
+    pub catch_up_horizon_hours: u32,
     /// Under the `skip` policy, a firing this many seconds late still counts as on time.
     pub misfire_grace_seconds: u32,
     /// Misfire policy per schedule.
@@ -163,6 +168,7 @@ impl Default for SchedulesConfig {
             lease_seconds: 60,
             tick_seconds: 15,
             catch_up_days: 35,
+            catch_up_horizon_hours: 72,
             misfire_grace_seconds: 300,
             misfire: MisfirePolicies::default(),
             jobs: Vec::new(),
@@ -256,6 +262,12 @@ impl SchedulesConfig {
             return Err(ConfigError::new(
                 "schedules.catch_up_days",
                 "must be 1 to 366",
+            ));
+        }
+        if self.catch_up_horizon_hours == 0 || self.catch_up_horizon_hours > 8784 {
+            return Err(ConfigError::new(
+                "schedules.catch_up_horizon_hours",
+                "must be 1 to 8784 (a year)",
             ));
         }
         let mut names = std::collections::HashSet::new();

@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::clock::Clock;
 use docket_domain::config::CoreConfig;
+use docket_domain::hold::{HoldKind, HoldReason};
 use docket_domain::period::{IsoWeek, Month};
 use docket_store::scheduling::{self, FiringRow};
 use docket_store::time::{from_ms, to_ms};
@@ -24,7 +25,10 @@ pub use crate::hooks::{BoxFuture, BulletinHook, JobHook};
 use crate::jobs::Recipient;
 use crate::plan::Plan;
 
+mod catch_up;
 mod occurrences;
+
+pub(crate) use catch_up::CatchUp;
 
 /// The name of the scheduler's lease.
 pub const LEASE: &str = "scheduler";
@@ -62,6 +66,7 @@ pub struct Occurrence {
     /// When it is due.
     pub due_at: DateTime<Utc>,
     work: Work,
+    catch_up: CatchUp,
 }
 
 /// What one tick did.
@@ -251,16 +256,18 @@ impl Scheduler {
         Ok(())
     }
 
-    async fn anchor(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, SchedulerError> {
+    /// The ledger's anchor (where catching up may start) and whether this call made it (the
+    /// first start of any scheduler on this database).
+    async fn anchor(&self, now: DateTime<Utc>) -> Result<(DateTime<Utc>, bool), SchedulerError> {
         if let Some(a) = *self.anchor.lock().unwrap_or_else(|p| p.into_inner()) {
-            return Ok(a);
+            return Ok((a, false));
         }
         // The first tick ever catches up from the start of its week: this week's cycle opens
         // even if `docket run` starts on Monday afternoon, older periods are history.
         let local = now.with_timezone(&self.plan.tz).date_naive();
         let monday = IsoWeek::containing(local).monday();
         let start = crate::plan::local_to_utc(self.plan.tz, monday.and_time(NaiveTime::MIN));
-        scheduling::record_firings(
+        let made = scheduling::record_firings(
             &self.db.conn,
             &[FiringRow {
                 schedule: "scheduler".into(),
@@ -279,7 +286,7 @@ impl Scheduler {
             .map(|f| from_ms(f.due_at))
             .unwrap_or(start);
         *self.anchor.lock().unwrap_or_else(|p| p.into_inner()) = Some(a);
-        Ok(a)
+        Ok((a, !made.is_empty()))
     }
 
     fn policy(&self, schedule: &str) -> Misfire {
@@ -318,7 +325,7 @@ impl Scheduler {
             leader: true,
             ..Default::default()
         };
-        let anchor = self.anchor(now).await?;
+        let (anchor, first_start) = self.anchor(now).await?;
         let since = anchor.max(now - Duration::days(i64::from(self.plan.config.catch_up_days)));
         let occ = self.occurrences(since - Duration::milliseconds(1), now);
         if occ.is_empty() {
@@ -330,34 +337,12 @@ impl Scheduler {
             .into_iter()
             .filter(|o| !done.contains(&(o.schedule.clone(), o.period.clone())))
             .collect();
-        // Misfire policy per schedule: which to fire, which to record as skipped.
+        // Misfire policy and catch-up rules per schedule: which to fire, which to skip.
         let mut by_schedule: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
         for o in pending {
             by_schedule.entry(o.schedule.clone()).or_default().push(o);
         }
-        let grace = Duration::seconds(i64::from(self.plan.config.misfire_grace_seconds));
-        let mut fire: Vec<(Occurrence, Vec<Occurrence>)> = Vec::new();
-        let mut skip_only: Vec<Occurrence> = Vec::new();
-        for (schedule, mut list) in by_schedule {
-            list.sort_by_key(|o| o.due_at);
-            match self.policy(&schedule) {
-                Misfire::All => fire.extend(list.into_iter().map(|o| (o, Vec::new()))),
-                Misfire::Latest => {
-                    if let Some(last) = list.pop() {
-                        fire.push((last, list));
-                    }
-                }
-                Misfire::Skip => {
-                    for o in list {
-                        if now - o.due_at <= grace {
-                            fire.push((o, Vec::new()));
-                        } else {
-                            skip_only.push(o);
-                        }
-                    }
-                }
-            }
-        }
+        let (mut fire, skip_only) = self.decide(by_schedule, now, first_start);
         fire.sort_by(|a, b| {
             a.0.due_at
                 .cmp(&b.0.due_at)
@@ -376,13 +361,13 @@ impl Scheduler {
             }
             let rows: Vec<FiringRow> = skip_only
                 .iter()
-                .map(|o| self.row(o, now, "skipped: misfire policy skip"))
+                .map(|(o, reason)| self.row(o, now, reason))
                 .collect();
             scheduling::record_firings(&txn, &rows).await?;
             txn.commit().await?;
             report
                 .skipped
-                .extend(skip_only.into_iter().map(|o| (o.schedule, o.period)));
+                .extend(skip_only.into_iter().map(|(o, _)| (o.schedule, o.period)));
         }
         // Custom jobs go in batches (one transaction per batch of ledger rows and work).
         let (jobs, builtin): (Vec<_>, Vec<_>) = fire
@@ -534,10 +519,26 @@ impl Scheduler {
                 })
             }
             Work::Remind(week, rung) => Ok(self.remind_in(txn, *week, *rung, now).await?),
-            Work::Close(week) => Ok(self.close_in(txn, *week, now).await?),
-            Work::Bulletin(month) => match &self.bulletin {
-                Some(h) => h.fire(txn, *month, now).await.map_err(hook_err),
-                None => Ok("no bulletin hook wired".into()),
+            Work::Close(week) => Ok(self.close_in(txn, *week, now, &o.catch_up).await?),
+            Work::Bulletin(month) => match (&self.bulletin, &o.catch_up) {
+                (_, CatchUp::Stale(reason)) => {
+                    let h = docket_store::holds::hold(
+                        txn,
+                        HoldKind::Bulletin,
+                        &month.to_string(),
+                        HoldReason::Stale,
+                        reason,
+                        to_ms(now),
+                    )
+                    .await
+                    .map_err(SchedulerError::from)?;
+                    Ok(format!(
+                        "bulletin {month} held (hold {}): {reason}",
+                        h.number
+                    ))
+                }
+                (Some(h), _) => h.fire(txn, *month, now).await.map_err(hook_err),
+                (None, _) => Ok("no bulletin hook wired".into()),
             },
             Work::Alarm(year) => Ok(self.alarm_in(txn, *year, &o.period, now).await?),
             Work::Job(action) => match self.jobs.get(action) {

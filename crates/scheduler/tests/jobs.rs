@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use common::{bj, core, scheduler, seed_projects};
+
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::clock::ManualClock;
 use docket_domain::period::IsoWeek;
@@ -50,6 +51,8 @@ async fn preview_names_what_the_jobs_queue(t: &TestDb) {
     let s = scheduler(&t.db, "a");
     let w = IsoWeek::parse("2024-W37").unwrap();
     s.open_week(w, bj(2024, 9, 9, 9, 0)).await.unwrap();
+    // One report, so the sheet is sent (a sheet without reports is held).
+    common::report(&t.db, &["P000000"], w, bj(2024, 9, 9, 10, 0)).await;
     let lines = s.preview(bj(2024, 9, 9, 9, 1), 1).await.unwrap();
     for (schedule, period, prefix) in [
         ("remind", "2024-W37/r1", "reminder:2024-W37:r1:"),
@@ -143,3 +146,72 @@ async fn reminders_render_from_the_edited_template(t: &TestDb) {
     }
 }
 dual_test!(reminders_render_from_the_edited_template);
+
+// A sheet once sent is never silently changed: a 补报 for the closed week, then closing
+// again, queues a new version whose subject and title say （更正第2版） and which lists the
+// 补报; closing once more without a new 补报 queues nothing.
+async fn a_late_entry_makes_a_corrected_sheet_version(t: &TestDb) {
+    seed_projects(&t.db, 3, 0).await;
+    let s = scheduler(&t.db, "a");
+    let w = IsoWeek::parse("2024-W37").unwrap();
+    s.open_week(w, bj(2024, 9, 9, 9, 0)).await.unwrap();
+    common::report(&t.db, &["P000000"], w, bj(2024, 9, 9, 10, 0)).await;
+    let first = s.close_week(w, bj(2024, 9, 13, 9, 0)).await.unwrap();
+    assert!(first.contains("sheet queued to 3"), "{first}");
+    common::report(&t.db, &["P000001"], w, bj(2024, 9, 14, 10, 0)).await;
+    let again = s.close_week(w, bj(2024, 9, 14, 11, 0)).await.unwrap();
+    assert!(again.contains("（更正第2版） queued to 3"), "{again}");
+    assert_eq!(queued_names(t, "sheet:2024-W37:v2:").await.len(), 3);
+    let unchanged = s.close_week(w, bj(2024, 9, 14, 12, 0)).await.unwrap();
+    assert!(unchanged.contains("sheet unchanged"), "{unchanged}");
+    assert!(queued_names(t, "sheet:2024-W37:v3:").await.is_empty());
+    let c = docket_store::cycles::cycle(&t.db.conn, "2024-W37")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.sheet_version, 2);
+
+    let sink = SmtpSink::start();
+    let url = sink.url();
+    let env = move |k: &str| (k == "DOCKET_SMTP_URL").then(|| url.clone());
+    let tmp = docket_testkit::TempTemplates::copy();
+    let mail = MailConfig {
+        templates: Some(tmp.path().to_path_buf()),
+        ..MailConfig::default()
+    };
+    let settings =
+        NotifierSettings::resolve(&core(), &SmtpConfig::default(), &mail, tmp.path(), &env)
+            .unwrap();
+    let d = Dispatcher::new(
+        t.db.clone(),
+        &core(),
+        settings,
+        Arc::new(ManualClock::new(bj(2024, 9, 14, 12, 1))),
+        Arc::new(WorkCalendar::default()),
+    )
+    .unwrap();
+    let rep = d.flush_all().await.unwrap();
+    assert_eq!(rep.failed(), 0, "{rep:?}");
+    let got = sink.wait_for(6, std::time::Duration::from_secs(10));
+    assert_eq!(got.len(), 6);
+    let corrected: Vec<_> = got
+        .iter()
+        .filter(|m| m.subject.contains("（更正第2版）"))
+        .collect();
+    assert_eq!(
+        corrected.len(),
+        3,
+        "{:?}",
+        got.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    for m in corrected {
+        let body = m.text.as_deref().unwrap_or_default();
+        assert!(
+            body.contains("更正：本周补报") && body.contains("项目1（P000001）"),
+            "{body}"
+        );
+        let html = m.html.as_deref().unwrap_or_default();
+        assert!(html.contains("（更正第2版）</title>"), "{html}");
+    }
+}
+dual_test!(a_late_entry_makes_a_corrected_sheet_version);

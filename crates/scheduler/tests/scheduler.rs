@@ -11,6 +11,7 @@ use common::{bj, calendar, core, count, scheduler, seed_projects};
 use docket_domain::Amount;
 use docket_domain::calendar::CalendarYear;
 use docket_domain::cycle::{CycleState, SlotStatus};
+use docket_domain::hold::HoldReason;
 use docket_domain::period::{IsoWeek, Month};
 use docket_scheduler::config::{JobConfig, Misfire};
 use docket_scheduler::engine::LEASE;
@@ -364,8 +365,10 @@ async fn killed_leader_is_taken_over(t: &TestDb) {
 }
 dual_test!(killed_leader_is_taken_over);
 
-// Downtime across three weekly ticks and a month end: every cycle opened and closed once,
-// one consolidated reminder, the September bulletin once (on 12 Oct 2024, a make-up Saturday).
+// Downtime across three weekly ticks and a month end: every cycle opened and closed once, but
+// only the latest sheet goes out — and that one, due more than the catch-up horizon (72 h)
+// ago, is held; the earlier sheets are recorded as skipped; no reminder for weeks that close
+// in the same catch-up; the September bulletin once (on 12 Oct 2024, a make-up Saturday).
 async fn catch_up_after_downtime(t: &TestDb) {
     seed_projects(&t.db, 12, 0).await;
     let calls = Arc::new(AtomicUsize::new(0));
@@ -391,14 +394,44 @@ async fn catch_up_after_downtime(t: &TestDb) {
         fired("close"),
         ["2024-W38", "2024-W39", "2024-W40", "2024-W41"]
     );
-    assert_eq!(
-        fired("remind").len(),
-        1,
-        "one consolidated reminder: {:?}",
-        fired("remind")
-    );
+    assert!(fired("remind").is_empty(), "{:?}", fired("remind"));
     assert_eq!(fired("bulletin"), ["2024-09"]);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+    let outcome = |p: &str| {
+        r.fired
+            .iter()
+            .find(|(s, q, _)| s == "close" && q == p)
+            .map(|(_, _, o)| o.clone())
+            .unwrap()
+    };
+    for w in ["2024-W38", "2024-W39", "2024-W40"] {
+        assert!(
+            outcome(w).contains("sheet skipped: superseded by 2024-W41"),
+            "{}",
+            outcome(w)
+        );
+    }
+    assert!(
+        outcome("2024-W41").contains("sheet held"),
+        "{}",
+        outcome("2024-W41")
+    );
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) AS n FROM outbox WHERE kind IN ('dispatch_sheet', 'reminder')"
+        )
+        .await,
+        0
+    );
+    let held = docket_store::holds::list(&t.db.conn, false).await.unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0].period, "2024-W41");
+    assert_eq!(held[0].reason_code, HoldReason::Stale);
+    assert!(held[0].reason.contains("补发过期"), "{}", held[0].reason);
+    // Every skipped reminder is in the ledger with its reason.
+    let skipped_reminders = count(&t.db, "SELECT COUNT(*) AS n FROM schedule_firings WHERE schedule = 'remind' AND outcome LIKE 'skipped: % closes in the same catch-up%'").await;
+    assert!(skipped_reminders >= 9, "{skipped_reminders}");
     // Another tick changes nothing; every period is in the ledger once.
     let again = s.run_once(bj(2024, 10, 14, 12, 1)).await.unwrap();
     assert!(again.fired.is_empty(), "{again:?}");
@@ -409,7 +442,7 @@ async fn catch_up_after_downtime(t: &TestDb) {
     .await;
     assert_eq!(dup, 0);
     let fired_reminders = count(&t.db, "SELECT COUNT(*) AS n FROM schedule_firings WHERE schedule = 'remind' AND outcome NOT LIKE 'skipped%'").await;
-    assert_eq!(fired_reminders, 1);
+    assert_eq!(fired_reminders, 0);
     // The calendar alarm: from 1 November 2026, 2027 is missing.
     let r = s.run_once(bj(2026, 11, 2, 10, 0)).await.unwrap();
     assert!(

@@ -80,6 +80,10 @@ pub struct Cycle {
     pub closes_at: i64,
     /// Actual close (UTC ms).
     pub closed_at: Option<i64>,
+    /// The dispatch sheet's version last sent: 1 at closing, then one more per correction.
+    pub sheet_version: i32,
+    /// When the latest correction was queued (UTC ms), if any.
+    pub sheet_versioned_at: Option<i64>,
 }
 
 /// What opening did.
@@ -93,8 +97,8 @@ pub struct OpenOutcome {
     pub slots_added: u64,
 }
 
-const CYCLE_COLS: &str =
-    "id, week, state, opened_at, deadline_at, deadline_provisional, closes_at, closed_at";
+const CYCLE_COLS: &str = "id, week, state, opened_at, deadline_at, deadline_provisional, closes_at, closed_at, \
+     sheet_version, sheet_versioned_at";
 
 pub(crate) fn cycle_from(r: &QueryResult) -> Result<Cycle, sea_orm::DbErr> {
     Ok(Cycle {
@@ -106,6 +110,8 @@ pub(crate) fn cycle_from(r: &QueryResult) -> Result<Cycle, sea_orm::DbErr> {
         deadline_provisional: r.try_get("", "deadline_provisional")?,
         closes_at: r.try_get("", "closes_at")?,
         closed_at: r.try_get("", "closed_at")?,
+        sheet_version: r.try_get("", "sheet_version")?,
+        sheet_versioned_at: r.try_get("", "sheet_versioned_at")?,
     })
 }
 
@@ -239,6 +245,34 @@ pub async fn close_cycle<C: ConnectionTrait>(
     ))
     .await?;
     Ok(true)
+}
+
+/// Records a corrected dispatch sheet of a closed cycle: the version becomes the next one,
+/// stamped `now_ms`. Returns the new version. Expects the caller's transaction (the
+/// corrected sheet's emails are queued in it).
+///
+/// # Errors
+/// [`StoreError::Db`] if the statement fails.
+pub async fn next_sheet_version<C: ConnectionTrait>(
+    conn: &C,
+    cycle_id: Uuid,
+    now_ms: i64,
+) -> Result<i32, StoreError> {
+    let backend = conn.get_database_backend();
+    let r = conn
+        .query_one_raw(stmt(
+            backend,
+            "UPDATE dispatch_cycles SET sheet_version = sheet_version + 1, sheet_versioned_at = $2 \
+             WHERE id = $1 RETURNING sheet_version",
+            vec![cycle_id.into(), now_ms.into()],
+        ))
+        .await?
+        .ok_or_else(|| StoreError::Corrupt {
+            table: "dispatch_cycles",
+            column: "sheet_version",
+            reason: "the cycle vanished".into(),
+        })?;
+    Ok(r.try_get("", "sheet_version")?)
 }
 
 /// A cycle's counts, as `docket cycle show` prints them.

@@ -150,16 +150,7 @@ pub async fn sheet_data<C: ConnectionTrait>(
         .await?;
     let late_earlier = late
         .iter()
-        .map(|r| {
-            Ok(LateReport {
-                code: r.try_get("", "code")?,
-                name: r.try_get("", "name")?,
-                week: r.try_get("", "week")?,
-                submitted_at: r.try_get("", "submitted_at")?,
-                week_amount: r.try_get("", "week_amount_yuan")?,
-                late_entry: r.try_get("", "late_entry")?,
-            })
-        })
+        .map(late_report)
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
     let issue_cols = "p.code AS project, i.category, i.title, i.state, i.task_force, i.due";
     let new_issues = issue_lines(
@@ -200,6 +191,42 @@ pub async fn sheet_data<C: ConnectionTrait>(
         resolved_issues,
         overdue_issues,
     }))
+}
+
+fn late_report(r: &sea_orm::QueryResult) -> Result<LateReport, sea_orm::DbErr> {
+    Ok(LateReport {
+        code: r.try_get("", "code")?,
+        name: r.try_get("", "name")?,
+        week: r.try_get("", "week")?,
+        submitted_at: r.try_get("", "submitted_at")?,
+        week_amount: r.try_get("", "week_amount_yuan")?,
+        late_entry: r.try_get("", "late_entry")?,
+    })
+}
+
+/// The 补报 (late entries) for `week` itself recorded after `after_ms` — what a corrected
+/// version of the week's sheet adds to the sheet already sent.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn late_entries_of_week<C: ConnectionTrait>(
+    conn: &C,
+    week: &str,
+    after_ms: i64,
+) -> Result<Vec<LateReport>, StoreError> {
+    let backend = conn.get_database_backend();
+    conn.query_all_raw(stmt(
+        backend,
+        "SELECT p.code, p.name, w.week, w.submitted_at, w.week_amount_yuan, w.late_entry \
+         FROM weekly_reports w JOIN projects p ON p.id = w.project_id \
+         WHERE w.week = $1 AND w.late_entry = $2 AND w.submitted_at > $3 ORDER BY p.code",
+        vec![week.into(), true.into(), after_ms.into()],
+    ))
+    .await?
+    .iter()
+    .map(late_report)
+    .collect::<Result<_, sea_orm::DbErr>>()
+    .map_err(StoreError::from)
 }
 
 async fn issue_lines<C: ConnectionTrait>(

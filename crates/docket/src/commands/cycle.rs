@@ -16,7 +16,8 @@ pub enum CycleCmd {
     Open(WeekArgs),
     /// A cycle's counts: `{"week", "state", "projects", "reported", "missing"}`.
     Show(ShowArgs),
-    /// Closes a week's cycle now and queues its dispatch sheet.
+    /// Closes a week's cycle now and queues its dispatch sheet (held when nobody reported);
+    /// on a closed week with new 补报, queues a corrected sheet （更正第N版）.
     Close(WeekArgs),
     /// The dispatch sheet of a week.
     Sheet(SheetArgs),

@@ -40,9 +40,13 @@ fn link_signer(listen: &SocketAddr) -> Result<Option<LinkSigner>, CliError> {
 /// Runs the service until a shutdown signal, then lets the work under way finish.
 ///
 /// # Errors
-/// Bad input for a bad listen address, secret or mail configuration; failure if the port
-/// cannot be bound or the scheduler or delivery fails.
-pub async fn run(app: &App, args: RunArgs) -> CliResult {
+/// Bad input for a bad listen address, secret or mail configuration; failure if another
+/// `docket run` holds the SQLite database, the port cannot be bound or the scheduler or
+/// delivery fails.
+pub async fn run(app: &App, args: RunArgs, database_url: &str) -> CliResult {
+    // One service per SQLite file, refused before anything starts; held until we return.
+    let _lock = docket_store::run_lock::acquire(database_url)
+        .map_err(|e| CliError::failed(anyhow::anyhow!("docket run: {e}")))?;
     let listen: SocketAddr = args.listen.trim().parse().map_err(|_| {
         CliError::bad_input(format!(
             "--listen {}: not an address (e.g. 127.0.0.1:8080)",

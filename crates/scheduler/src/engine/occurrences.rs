@@ -19,6 +19,7 @@ impl Scheduler {
                     period,
                     due_at,
                     work,
+                    catch_up: Default::default(),
                 });
             }
         };

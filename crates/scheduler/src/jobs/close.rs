@@ -4,14 +4,16 @@
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use docket_domain::config::CoreConfig;
+use docket_domain::hold::{HoldKind, HoldReason};
 use docket_domain::period::IsoWeek;
 use docket_store::cycles::{self, Cycle, SheetData};
+use docket_store::holds;
 use docket_store::outbox::{Delivery, NewAttachment, NewMessage, enqueue};
 use docket_store::scheduling::{self, FiringRow};
 use docket_store::time::{from_ms, to_ms};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
-use crate::engine::Scheduler;
+use crate::engine::{CatchUp, Scheduler};
 use crate::error::SchedulerError;
 use crate::jobs::{Recipient, office};
 use crate::sheet;
@@ -86,7 +88,9 @@ impl Scheduler {
     }
 
     /// Closes `week`'s cycle now and queues its sheet, as `docket cycle close` does
-    /// (idempotent; recorded in the ledger).
+    /// (recorded in the ledger). On a closed week it queues a corrected sheet — a new
+    /// version, （更正第N版） — when 补报 (late entries) for the week were recorded since the
+    /// last version was sent; otherwise it changes nothing.
     ///
     /// # Errors
     /// [`SchedulerError::BadInput`] if the week has no cycle; [`SchedulerError::Store`].
@@ -100,12 +104,15 @@ impl Scheduler {
             .conn
             .begin_with_options(docket_store::db::WRITE)
             .await?;
-        if cycles::cycle(&txn, &week.to_string()).await?.is_none() {
+        let Some(c) = cycles::cycle(&txn, &week.to_string()).await? else {
             return Err(SchedulerError::BadInput(format!(
                 "{week}: no cycle was opened for this week"
             )));
-        }
-        let outcome = self.close_in(&txn, week, now).await?;
+        };
+        let outcome = match c.closed_at {
+            Some(closed_at) => self.correct_in(&txn, &c, closed_at, now).await?,
+            None => self.close_in(&txn, week, now, &CatchUp::Send).await?,
+        };
         scheduling::record_firings(
             &txn,
             &[FiringRow {
@@ -122,34 +129,79 @@ impl Scheduler {
         Ok(outcome)
     }
 
-    /// Closes `week`'s cycle in `txn` and queues its sheet.
-    pub(crate) async fn close_in(
+    /// A closed week: a corrected sheet if 补报 arrived since the last version, else nothing.
+    async fn correct_in(
         &self,
         txn: &DatabaseTransaction,
-        week: IsoWeek,
+        c: &Cycle,
+        closed_at: i64,
         now: DateTime<Utc>,
     ) -> Result<String, SchedulerError> {
-        let Some(c) = cycles::cycle(txn, &week.to_string()).await? else {
-            return Ok("no cycle".into());
-        };
-        if !cycles::close_cycle(txn, c.id, to_ms(now)).await? {
-            return Ok("already closed".into());
+        let since = c.sheet_versioned_at.unwrap_or(closed_at);
+        let corrections = cycles::late_entries_of_week(txn, &c.week, since).await?;
+        if corrections.is_empty() {
+            return Ok("already closed; no 补报 since the sheet was sent: sheet unchanged".into());
         }
-        let Some(data) = self.sheet_in(txn, week, now).await? else {
-            return Ok("no cycle".into());
+        let version = cycles::next_sheet_version(txn, c.id, to_ms(now)).await?;
+        let n = self.queue_sheet(txn, &c.week, version, now).await?;
+        Ok(format!(
+            "already closed; {} 补报 since the last sheet: corrected sheet （更正第{version}版） queued to {n}",
+            corrections.len()
+        ))
+    }
+
+    /// Queues version `version` of the closed week's sheet (as of its close; from version 2
+    /// on with the week's 补报 listed as corrections) to [`sheet_recipients`]. Used by closing,
+    /// by corrections and by the office releasing a held sheet. Expects the caller's
+    /// transaction. Returns how many emails were queued.
+    ///
+    /// # Errors
+    /// [`SchedulerError::BadInput`] if the week has no closed cycle; [`SchedulerError::Store`].
+    pub async fn queue_sheet<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        week: &str,
+        version: i32,
+        now: DateTime<Utc>,
+    ) -> Result<usize, SchedulerError> {
+        let bad = || SchedulerError::BadInput(format!("{week}: no closed cycle for this week"));
+        let parsed = IsoWeek::parse(week).map_err(|_| bad())?;
+        let c = cycles::cycle(txn, week).await?.ok_or_else(bad)?;
+        let closed_at = c.closed_at.ok_or_else(bad)?;
+        let data = self
+            .sheet_in(txn, parsed, from_ms(closed_at))
+            .await?
+            .ok_or_else(bad)?;
+        let corrections = if version > 1 {
+            cycles::late_entries_of_week(txn, week, closed_at).await?
+        } else {
+            Vec::new()
         };
         let xlsx = sheet::render_xlsx(self.core(), &data).map_err(|e| SchedulerError::Hook {
             schedule: "close".into(),
             period: week.to_string(),
             reason: e,
         })?;
-        let summary = sheet::summary_line(&data);
-        let context = sheet::context(self.core(), &data);
+        let mut context = sheet::context(self.core(), &data);
+        context["version"] = version.into();
+        context["corrections"] = corrections
+            .iter()
+            .map(|l| serde_json::json!({"code": l.code, "name": l.name, "week": l.week}))
+            .collect::<Vec<_>>()
+            .into();
+        let (key, filename) = if version > 1 {
+            (
+                format!("sheet:{week}:v{version}:"),
+                format!("调度单-{week}-更正第{version}版.xlsx"),
+            )
+        } else {
+            (format!("sheet:{week}:"), format!("调度单-{week}.xlsx"))
+        };
         let msgs: Vec<NewMessage> = self
             .sheet_recipients()
             .into_iter()
             .map(|r| NewMessage {
-                dedupe_key: format!("sheet:{week}:{}", r.email),
+                dedupe_key: format!("{key}{}", r.email),
                 kind: "dispatch_sheet".into(),
                 to_email: r.email,
                 to_name: r.name,
@@ -161,14 +213,69 @@ impl Scheduler {
                 delivery: Delivery::Immediate,
                 period: Some(week.to_string()),
                 attachments: vec![NewAttachment {
-                    filename: format!("调度单-{week}.xlsx"),
+                    filename: filename.clone(),
                     content_type:
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
                     data: xlsx.clone(),
                 }],
             })
             .collect();
-        let n = enqueue(txn, &msgs, to_ms(now)).await?;
+        Ok(enqueue(txn, &msgs, to_ms(now)).await?)
+    }
+
+    /// Closes `week`'s cycle in `txn` and queues its sheet — unless the catch-up rules say
+    /// otherwise (a missed week superseded by a later one: not sent; fired too late: held),
+    /// or no project reported (held: an empty sheet does not go to leaders).
+    pub(crate) async fn close_in(
+        &self,
+        txn: &DatabaseTransaction,
+        week: IsoWeek,
+        now: DateTime<Utc>,
+        catch_up: &CatchUp,
+    ) -> Result<String, SchedulerError> {
+        let Some(c) = cycles::cycle(txn, &week.to_string()).await? else {
+            return Ok("no cycle".into());
+        };
+        if !cycles::close_cycle(txn, c.id, to_ms(now)).await? {
+            return Ok("already closed".into());
+        }
+        let Some(data) = self.sheet_in(txn, week, now).await? else {
+            return Ok("no cycle".into());
+        };
+        let summary = sheet::summary_line(&data);
+        let counts = sheet::counts(&data);
+        let held = match catch_up {
+            CatchUp::Quiet(by) => {
+                return Ok(format!(
+                    "closed; {summary}; sheet skipped: superseded by {by} (catch-up after downtime)"
+                ));
+            }
+            CatchUp::Stale(reason) => Some((HoldReason::Stale, reason.clone())),
+            CatchUp::Send if counts.submitted + counts.late == 0 => Some((
+                HoldReason::NoReports,
+                format!(
+                    "无报送：{week} 应报 {} 个项目，无一报送；调度单未发出，请办公室核实后发送或作废",
+                    counts.projects
+                ),
+            )),
+            CatchUp::Send => None,
+        };
+        if let Some((code, reason)) = held {
+            let h = holds::hold(
+                txn,
+                HoldKind::DispatchSheet,
+                &week.to_string(),
+                code,
+                &reason,
+                to_ms(now),
+            )
+            .await?;
+            return Ok(format!(
+                "closed; {summary}; sheet held (hold {}): {reason}",
+                h.number
+            ));
+        }
+        let n = self.queue_sheet(txn, &week.to_string(), 1, now).await?;
         Ok(format!("closed; {summary}; sheet queued to {n}"))
     }
 }

@@ -89,6 +89,33 @@ pub async fn seed_projects(db: &Db, active: usize, reserve: usize) {
     docket_testkit::seed_projects(db, &core(), &records).await;
 }
 
+/// Records a plain weekly report for each of `codes` in `week` at `at`, as the office.
+pub async fn report(
+    db: &Db,
+    codes: &[&str],
+    week: docket_domain::period::IsoWeek,
+    at: DateTime<Utc>,
+) {
+    let inputs: Vec<docket_scheduler::reports::ReportInput> = codes
+        .iter()
+        .map(|code| docket_scheduler::reports::ReportInput {
+            code: code.to_string(),
+            week,
+            week_amount: Some(docket_domain::Amount::from_wan(10)),
+            ytd_completed: None,
+            progress: "主体结构施工".into(),
+            milestones: String::new(),
+            problems: String::new(),
+            next_week_plan: String::new(),
+            contact: "黄伟".into(),
+            no_change: false,
+        })
+        .collect();
+    docket_scheduler::reports::submit(&db.conn, &inputs, "office", at)
+        .await
+        .expect("report");
+}
+
 /// Counts rows of a query returning one `n`.
 pub async fn count(db: &Db, sql: &str) -> i64 {
     use docket_store::sea_orm::{ConnectionTrait, Statement};
