@@ -295,6 +295,22 @@ async fn people_work_through_the_pages(t: &TestDb) {
         .as_str()
         .expect("number")
         .to_string();
+    // A week closed without a single report: its sheet is held for the office.
+    let empty_week = {
+        let w = chrono::NaiveDate::parse_from_str(&format!("{week}-1"), "%G-W%V-%u")
+            .expect("monday")
+            + chrono::Duration::days(7);
+        let w = w.iso_week();
+        format!("{}-W{:02}", w.year(), w.week())
+    };
+    for cmd in ["open", "close"] {
+        let o = docket(
+            &t.url,
+            &sample_config(),
+            &["cycle", cmd, "--week", &empty_week],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
     let sink = SmtpSink::start();
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(&t.url, dir.path(), Some(&sink.url())).await;
@@ -439,7 +455,33 @@ async fn people_work_through_the_pages(t: &TestDb) {
         .collect();
     assert_eq!(steps, ["raise", "accept", "resolve", "close"], "{d}");
 
-    // 6. The office's and leaders' pages render in Chinese, accessibly.
+    // 6. The held sheet: previewed and dropped by the office.
+    c.goto(&s.url("/office/holds")).await.unwrap();
+    accessible(&c, "holds").await;
+    let text = body_text(&c).await;
+    assert!(
+        text.contains("无报送") && text.contains(&empty_week),
+        "{text}"
+    );
+    shot(&c, backend, "14-holds").await;
+    click(&c, "table a").await;
+    accessible(&c, "hold").await;
+    c.find(Locator::Css("#confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_text(&c, "作废").await;
+    assert!(body_text(&c).await.contains("已作废"));
+    let o = docket(
+        &t.url,
+        &sample_config(),
+        &["hold", "list", "--all", "--format", "json"],
+    );
+    assert!(stdout(&o).contains("dropped"), "{}", stdout(&o));
+
+    // 7. The office's and leaders' pages render in Chinese, accessibly.
     for (path, name, expect) in [
         (
             format!("/office/week?week={week}"),

@@ -7,6 +7,7 @@
 
 mod act;
 mod files;
+mod holds;
 mod issue;
 mod leaders;
 mod office;
@@ -44,6 +45,8 @@ const PAGES: &[&str] = &[
     "office_bulletin.html",
     "project.html",
     "dashboard.html",
+    "office_holds.html",
+    "office_hold.html",
 ];
 
 pub(crate) fn routes() -> Router<HttpState> {
@@ -67,6 +70,11 @@ pub(crate) fn routes() -> Router<HttpState> {
         .route("/bulletin/{month}", get(leaders::bulletin_html))
         .route("/projects/{code}", get(leaders::project))
         .route("/dashboard", get(leaders::dashboard))
+        .route("/office/holds", get(holds::list))
+        .route(
+            "/office/holds/{number}",
+            get(holds::show).post(holds::decide),
+        )
         .route(
             "/login",
             get(signin::login_form).post(signin::login_request),
