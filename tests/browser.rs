@@ -403,6 +403,11 @@ async fn people_work_through_the_pages(t: &TestDb) {
     // 3. The funding task force's member accepts from the assignment email's link.
     let mail = mail_to(&sink, "wu.gang@example.gov.cn", "配套资金未到位").await;
     let number = issue_number_in(&mail.subject);
+    let text = mail.text.as_deref().unwrap_or_default();
+    assert!(
+        text.contains(&format!("{}/issues/{number}", s.base)),
+        "the email links to the issue page: {text}"
+    );
     let accept = link(mail.text.as_deref().unwrap_or_default(), &s.base, "/act/");
     c.delete_all_cookies().await.unwrap();
     c.goto(&accept).await.unwrap();

@@ -142,6 +142,19 @@ impl LinkMaker for ActionLinks {
             .and_then(Value::as_str)
             .map(|id| format!("issue:{id}"));
         let mut links = Map::new();
+        // Every issue email links to the issue's page (sign-in needed to open it).
+        if let Some(i) = ctx.get("issue").and_then(Value::as_object) {
+            let key = i
+                .get("number")
+                .and_then(Value::as_str)
+                .or_else(|| i.get("id").and_then(Value::as_str));
+            if let Some(key) = key {
+                links.insert(
+                    "page".into(),
+                    format!("{}/issues/{key}", self.base_url).into(),
+                );
+            }
+        }
         match (kind, issue) {
             ("assignment", Some(object)) => {
                 for a in [LinkAction::Accept, LinkAction::Extend] {
@@ -161,7 +174,9 @@ impl LinkMaker for ActionLinks {
                         if let Some(code) = p.get("code").and_then(Value::as_str) {
                             let object = format!("report:{week}:{code}");
                             let url = self.url(recipient, &object, LinkAction::NoChange);
+                            let form = format!("{}/report/{code}?week={week}", self.base_url);
                             p.insert("no_change".into(), url.into());
+                            p.insert("form".into(), form.into());
                         }
                     }
                 }

@@ -151,11 +151,22 @@ pub async fn work_items(
     actor: &Actor,
     filter: &IssueFilter,
 ) -> AppResult<Vec<WorkItem>> {
+    let mut items = timed_items(app, actor, filter).await?;
+    name_projects(app, &mut items).await?;
+    Ok(items)
+}
+
+/// As [`work_items`] without the project names (for a long list that shows one page:
+/// sort and cut it first, then [`name_projects`] the page).
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub async fn timed_items(
+    app: &App,
+    actor: &Actor,
+    filter: &IssueFilter,
+) -> AppResult<Vec<WorkItem>> {
     let list = crate::issues::list_issues(app, actor, filter, false).await?;
-    let mut codes: Vec<String> = list.iter().map(|i| i.project.clone()).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let projects = docket_store::issues::projects_by_code(&app.db.conn, &codes).await?;
     let today = app.today();
     Ok(list
         .into_iter()
@@ -170,10 +181,7 @@ pub async fn work_items(
                 None => (None, None),
             };
             WorkItem {
-                project_name: projects
-                    .get(&issue.project)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
+                project_name: String::new(),
                 issue,
                 limit,
                 workdays_left: left,
@@ -181,6 +189,23 @@ pub async fn work_items(
             }
         })
         .collect())
+}
+
+/// Fills in the project names of `items`.
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub async fn name_projects(app: &App, items: &mut [WorkItem]) -> AppResult {
+    let mut codes: Vec<String> = items.iter().map(|i| i.issue.project.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let projects = docket_store::issues::projects_by_code(&app.db.conn, &codes).await?;
+    for i in items {
+        if let Some(p) = projects.get(&i.issue.project) {
+            i.project_name = p.name.clone();
+        }
+    }
+    Ok(())
 }
 
 /// This week's report slots of the projects of `actor`'s unit.

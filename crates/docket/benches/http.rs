@@ -7,6 +7,9 @@
 //!   fresh database.
 //! - **The office's issue list**: 10,000 issues over three task forces, `GET
 //!   /api/issues?task_force=land` 100 times in a row; p50/p99. Goal: p99 ≤ 50 ms.
+//! - **The office's queue page** (问题台账, HTML): the same 10,000 issues, `GET
+//!   /office/issues` (all open issues, overdue first, first page) 100 times in a row with a
+//!   signed-in session; p50/p99. Goal: p99 ≤ 50 ms.
 //!
 //! Run: `cargo bench --bench http` (release build of the binary and this harness);
 //! `DOCKET_BENCH_RUNS=1` for a quicker look.
@@ -299,6 +302,48 @@ async fn issue_list(base: &str, office: &str) -> (usize, Duration, Duration) {
     (n, pct(&lat, 0.5), pct(&lat, 0.99))
 }
 
+/// A signed-in office session, made in-process the way a redeemed link makes one.
+async fn office_session(t: &TestDb) -> String {
+    let cfg = docket_auth::signin::SigninConfig::default();
+    let now = chrono::Utc::now();
+    let link = docket_auth::signin::request_link(
+        &t.db.conn,
+        &cfg,
+        "chen.zhiyuan@example.gov.cn",
+        None,
+        |_| Some("chen_zhiyuan".to_string()),
+        now,
+    )
+    .await
+    .expect("sign-in link")
+    .expect("known official");
+    let session = docket_auth::signin::redeem(&t.db.conn, &cfg, &link.token, now)
+        .await
+        .expect("session");
+    session.id.as_str().to_string()
+}
+
+async fn queue_page(base: &str, session: &str) -> (usize, Duration, Duration) {
+    let client = reqwest::Client::new();
+    let mut lat = Vec::with_capacity(LIST_CALLS);
+    let mut n = 0;
+    for _ in 0..LIST_CALLS {
+        let t0 = Instant::now();
+        let r = client
+            .get(format!("{base}/office/issues"))
+            .header("cookie", format!("docket_session={session}"))
+            .send()
+            .await
+            .expect("page");
+        assert!(r.status().is_success(), "queue page: {}", r.status());
+        let body = r.bytes().await.expect("body");
+        lat.push(t0.elapsed());
+        n = body.len();
+    }
+    lat.sort();
+    (n, pct(&lat, 0.5), pct(&lat, 0.99))
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -365,6 +410,21 @@ async fn backend(name: &str) {
     }
     println!(
         "{name}: issue list, {ISSUES} issues, filtered by task force ({} KiB): median p50 {:.1} ms, p99 {:.1} ms",
+        bytes / 1024,
+        median(p50s),
+        median(p99s)
+    );
+    let session = office_session(&t).await;
+    let mut p50s = Vec::new();
+    let mut p99s = Vec::new();
+    for _ in 0..runs() {
+        let (n, p50, p99) = queue_page(&server.1, &session).await;
+        bytes = n;
+        p50s.push(p50.as_secs_f64() * 1000.0);
+        p99s.push(p99.as_secs_f64() * 1000.0);
+    }
+    println!(
+        "{name}: office queue page, {ISSUES} issues, first page ({} KiB): median p50 {:.1} ms, p99 {:.1} ms",
         bytes / 1024,
         median(p50s),
         median(p99s)

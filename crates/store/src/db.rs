@@ -83,8 +83,12 @@ pub fn prepare_url(url: &str) -> Result<(String, Backend), StoreError> {
 
 /// Opens a connection pool.
 ///
-/// SQLite runs in WAL mode with a busy timeout, so readers never block the single writer
-/// for long; foreign keys are enforced on both backends.
+/// SQLite runs in WAL mode with a busy timeout; within one process its pool holds a single
+/// connection, so the process's writers queue fairly (first come, first served) on the pool
+/// instead of racing for the file lock through the busy handler's sleeps, which starved
+/// some of 50 concurrent HTTP writers for 30 s. Other processes (CLI commands beside a
+/// running service) still wait on the busy timeout. Foreign keys are enforced on both
+/// backends.
 ///
 /// # Errors
 /// [`StoreError::BadUrl`] for an unusable URL; [`StoreError::Db`] if the server cannot be reached.
@@ -96,7 +100,7 @@ pub async fn connect(url: &str) -> Result<Db, StoreError> {
         .acquire_timeout(Duration::from_secs(30));
     match backend {
         Backend::Sqlite => {
-            opts.max_connections(4)
+            opts.max_connections(1)
                 .min_connections(1)
                 .map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(SqliteJournalMode::Wal)

@@ -192,7 +192,7 @@ async fn queue(s: &HttpState, p: &Person, q: &QueueQuery) -> docket_app::AppResu
         states: (!q.state.is_empty()).then(|| vec![q.state.clone()]),
         ..IssueFilter::default()
     };
-    let mut items = work::work_items(&s.app, &p.actor, &filter).await?;
+    let mut items = work::timed_items(&s.app, &p.actor, &filter).await?;
     if !q.category.is_empty() {
         items.retain(|w| w.issue.category == q.category);
     }
@@ -218,12 +218,17 @@ pub(crate) async fn issues(
     };
     let pages = items.len().div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let lines: Vec<IssueLine> = items
-        .iter()
+    let overdue = items.iter().filter(|w| w.overdue_days.is_some()).count();
+    let total = items.len();
+    let mut shown: Vec<WorkItem> = items
+        .into_iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
-        .map(|w| IssueLine::of(&s, w))
         .collect();
+    if let Err(e) = work::name_projects(&s.app, &mut shown).await {
+        return refused(&s, &e);
+    }
+    let lines: Vec<IssueLine> = shown.iter().map(|w| IssueLine::of(&s, w)).collect();
     let opt = |v: &str, l: &str, sel: &str| minijinja::context! { value => v, label => l, selected => v == sel };
     let mut task_forces = vec![opt("office", "协调办", &q.task_force)];
     task_forces.extend(
@@ -253,8 +258,7 @@ pub(crate) async fn issues(
     );
     let ctx = minijinja::context! {
         me => p.me(&s),
-        total => items.len(),
-        overdue => items.iter().filter(|w| w.overdue_days.is_some()).count(),
+        total, overdue,
         lines => minijinja::Value::from(minijinja::value::Serde(&lines)),
         page, pages, query,
         task_forces, categories, states, flags,
