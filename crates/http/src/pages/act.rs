@@ -26,7 +26,23 @@ fn refused(s: &HttpState, e: &docket_app::AppError) -> Response {
         return failed(s, e);
     }
     let (status, title) = refusal(e);
-    s.pages.message(s, status, title, &e.to_string())
+    let text = e.to_string();
+    // The link's own refusals are written in Chinese; a refusal from the action itself (the
+    // workflow's, in English for the CLI and logs) is said in words for people instead.
+    let text = if text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        text
+    } else {
+        match e.kind() {
+            docket_app::ErrorKind::Conflict => {
+                "该事项的状态已发生变化（可能已由他人办理），此链接的操作已不适用。请登录系统查看。"
+            }
+            docket_app::ErrorKind::NotPermitted => "您无权办理此事项。如有疑问，请联系协调办。",
+            docket_app::ErrorKind::NotFound => "没有找到该事项，可能已被撤回。",
+            _ => "填写的内容不符合要求，请返回检查后重试。",
+        }
+        .to_string()
+    };
+    s.pages.message(s, status, title, &text)
 }
 
 /// `GET /act/{token}`: the confirmation page.
