@@ -72,7 +72,7 @@ pub fn prepare_url(url: &str) -> Result<(String, Backend), StoreError> {
         };
         Ok((format!("sqlite://{path}?{query}"), Backend::Sqlite))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok((url.to_string(), Backend::Postgres))
+        Ok((local_postgres_without_tls(url), Backend::Postgres))
     } else {
         Err(StoreError::BadUrl {
             url: url.into(),
@@ -122,11 +122,52 @@ pub async fn connect(url: &str) -> Result<Db, StoreError> {
 /// # Errors
 /// [`StoreError::Db`] if a migration fails (it is rolled back on PostgreSQL).
 pub async fn migrate(db: &Db) -> Result<usize, StoreError> {
+    if is_current(db).await {
+        return Ok(0);
+    }
     let pending = Migrator::get_pending_migrations(&db.conn).await?.len();
     if pending > 0 {
         Migrator::up(&db.conn, None).await?;
     }
     Ok(pending)
+}
+
+/// Whether the newest migration this build knows is the newest applied: one indexed read
+/// instead of sea-orm's scan (which also re-creates its bookkeeping table "if not exists"
+/// on every call, ~100 ms on PostgreSQL per CLI command). Any doubt — no table, an older or
+/// unknown newest version — answers false and the full check runs.
+async fn is_current(db: &Db) -> bool {
+    use sea_orm::ConnectionTrait;
+    let Some(newest) = Migrator::migrations().last().map(|m| m.name().to_string()) else {
+        return false;
+    };
+    let sql = "SELECT version FROM seaql_migrations ORDER BY version DESC LIMIT 1";
+    let stmt = sea_orm::Statement::from_string(db.conn.get_database_backend(), sql);
+    match db.conn.query_one_raw(stmt).await {
+        Ok(Some(row)) => row
+            .try_get::<String>("", "version")
+            .is_ok_and(|v| v == newest),
+        _ => false,
+    }
+}
+
+/// `sslmode=disable` for a PostgreSQL server on this machine when the URL names no mode:
+/// sqlx's default (`prefer`) negotiates TLS over loopback, ~55 ms per connection, for no
+/// protection. Remote servers keep the default or what the URL says.
+fn local_postgres_without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        return url.to_string();
+    }
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host_part = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = host_part.rsplit('@').next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let local = matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1" | "");
+    if !local {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sslmode=disable")
 }
 
 /// Options of every write transaction: on SQLite it begins `IMMEDIATE`, taking the one
@@ -143,6 +184,27 @@ pub const WRITE: sea_orm::TransactionOptions = sea_orm::TransactionOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_postgres_skips_tls_unless_asked() {
+        let f = local_postgres_without_tls;
+        assert_eq!(
+            f("postgres://postgres@127.0.0.1:5432/db"),
+            "postgres://postgres@127.0.0.1:5432/db?sslmode=disable"
+        );
+        assert_eq!(
+            f("postgres://u:p@localhost/db?x=1"),
+            "postgres://u:p@localhost/db?x=1&sslmode=disable"
+        );
+        assert_eq!(
+            f("postgres://u@db.example.gov.cn/db"),
+            "postgres://u@db.example.gov.cn/db"
+        );
+        assert_eq!(
+            f("postgres://u@127.0.0.1/db?sslmode=require"),
+            "postgres://u@127.0.0.1/db?sslmode=require"
+        );
+    }
 
     #[test]
     fn sqlite_urls_gain_create_mode() {
