@@ -46,7 +46,10 @@ async fn backend(name: &str) {
         TestDb::postgres().await
     };
     let projects = docket_testkit::repo_root().join("config/sample/projects.csv");
-    docket(&t.url, &["import", "projects", projects.to_str().expect("path")]);
+    docket(
+        &t.url,
+        &["import", "projects", projects.to_str().expect("path")],
+    );
     let raise: Vec<Duration> = (0..RUNS)
         .map(|i| {
             docket(
@@ -64,7 +67,9 @@ async fn backend(name: &str) {
             )
         })
         .collect();
-    let list: Vec<Duration> = (0..RUNS).map(|_| docket(&t.url, &["issue", "list"])).collect();
+    let list: Vec<Duration> = (0..RUNS)
+        .map(|_| docket(&t.url, &["issue", "list"]))
+        .collect();
     let (r50, r90) = figures(raise);
     let (l50, l90) = figures(list);
     println!(

@@ -74,7 +74,15 @@ impl Workflow {
                 mails.push((Kind::Resolved, vec![notify::office(&self.settings)]));
             }
             Action::Close { .. } => mails.push((Kind::Closed, vec![raiser])),
-            Action::SendBack { .. } => mails.push((Kind::SentBack, vec![raiser])),
+            // 退回 goes to whoever does the work: the lead handler when one is designated,
+            // else the task force handling the issue (the office for its own).
+            Action::SendBack { .. } => {
+                let to = match issue.lead_handler.as_deref() {
+                    Some(h) => vec![notify::official(&self.settings, h)],
+                    None => notify::assignees(&self.settings, issue.task_force.as_deref()),
+                };
+                mails.push((Kind::SentBack, to));
+            }
             Action::Withdraw { .. } => {}
             Action::Chase { .. } => {
                 let to = notify::assignees(&self.settings, issue.task_force.as_deref());
