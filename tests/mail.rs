@@ -163,3 +163,103 @@ async fn list_sending_totals_and_status(t: &TestDb) {
 dual_test!(list_sending_totals_and_status);
 
 use sea_orm::EntityTrait;
+
+/// A mail server that greets, takes the message and never answers the final `.`; counts
+/// messages received in full.
+async fn stalling_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let stalled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = stalled.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut r = BufReader::new(r);
+                let _ = w.write_all(b"220 stall ESMTP\r\n").await;
+                let mut line = String::new();
+                let mut in_data = false;
+                while r.read_line(&mut line).await.unwrap_or(0) > 0 {
+                    let reply: &[u8] = if in_data {
+                        if line == ".\r\n" {
+                            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            let _ = r.read_to_end(&mut Vec::new()).await;
+                            return;
+                        }
+                        b""
+                    } else if line.to_ascii_uppercase().starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if line.to_ascii_uppercase().starts_with("EHLO") {
+                        b"250-stall\r\n250 8BITMIME\r\n"
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    line.clear();
+                    if w.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, stalled)
+}
+
+// `docket run` stopped (SIGTERM) while its emails stall after DATA exits within 10 s, not
+// after the per-message timeout; the emails wait (pending, or sending until their lease
+// expires), none is lost or dead-lettered.
+async fn run_stops_within_ten_seconds_during_a_stall(t: &TestDb) {
+    import_sample(&t.url, &["projects"]);
+    let raise = [
+        "issue",
+        "raise",
+        "--project",
+        "SZ2024001",
+        "--category",
+        "land",
+        "--title",
+        "用地指标不足",
+    ];
+    let o = docket(&t.url, &sample_config(), &raise);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (url, stalled) = stalling_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = crate::server::Server::start(&t.url, dir.path(), Some(&url)).await;
+    let waited = std::time::Instant::now();
+    while stalled.load(std::sync::atomic::Ordering::SeqCst) == 0
+        && waited.elapsed() < std::time::Duration::from_secs(20)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        stalled.load(std::sync::atomic::Ordering::SeqCst) > 0,
+        "{}",
+        server.log()
+    );
+    let stopping = std::time::Instant::now();
+    let clean = server.stop();
+    let took = stopping.elapsed();
+    assert!(clean, "{}", server.log());
+    let rows = docket_store::entity::outbox::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    let waiting = rows
+        .iter()
+        .filter(|r| r.state == "pending" || r.state == "sending")
+        .count();
+    println!(
+        "run stopped in {took:?} during a stall: sent 0, duplicated 0, lost {}",
+        rows.len() - waiting
+    );
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "{took:?}: {}",
+        server.log()
+    );
+    assert_eq!((rows.len(), waiting), (3, 3), "{rows:?}");
+}
+dual_test!(run_stops_within_ten_seconds_during_a_stall);

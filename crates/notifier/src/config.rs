@@ -464,4 +464,29 @@ mod tests {
         };
         assert!(!format!("{c:?}").contains("hunter2"));
     }
+
+    #[test]
+    fn breaker_and_timeouts() {
+        let m = MailConfig::default();
+        let p = breaker_policy(&m).unwrap();
+        assert_eq!(
+            (p.threshold, p.cooldown_ms, p.cooldown_max_ms),
+            (3, 60_000, 3_600_000)
+        );
+        let bad = |m: MailConfig| match breaker_policy(&m) {
+            Err(NotifyError::Config { key, .. }) => key,
+            other => panic!("{other:?}"),
+        };
+        let zero = MailConfig {
+            breaker_failures: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(bad(zero), "mail.breaker_failures");
+        let inverted = MailConfig {
+            breaker_cooldown_secs: Some(600),
+            breaker_cooldown_max_secs: Some(60),
+            ..Default::default()
+        };
+        assert_eq!(bad(inverted), "mail.breaker_cooldown_max_secs");
+    }
 }
