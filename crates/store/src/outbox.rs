@@ -11,7 +11,9 @@ use crate::StoreError;
 use crate::sql::insert_batched;
 
 mod deferral;
+mod listing;
 pub use deferral::{mark_deferred, release_untried};
+pub use listing::{count_by_state, find, list};
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -485,34 +487,6 @@ async fn release<C: ConnectionTrait>(
     Ok(n.rows_affected == 1)
 }
 
-/// Rows in a state (all when `None`), oldest first, at most `limit`.
-///
-/// # Errors
-/// [`StoreError::Db`] if the query fails.
-pub async fn list<C: ConnectionTrait>(
-    conn: &C,
-    state: Option<State>,
-    limit: u64,
-) -> Result<Vec<OutboxRow>, StoreError> {
-    let mut q = Outbox::find();
-    if let Some(s) = state {
-        q = q.filter(Col::State.eq(s.code()));
-    }
-    Ok(q.order_by_asc(Col::CreatedAt)
-        .order_by_asc(Col::Id)
-        .limit(limit)
-        .all(conn)
-        .await?)
-}
-
-/// One row by id.
-///
-/// # Errors
-/// [`StoreError::Db`] if the query fails.
-pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<OutboxRow>, StoreError> {
-    Ok(Outbox::find_by_id(id).one(conn).await?)
-}
-
 /// Puts a dead (or pending) row back in the queue, due now, with its attempt count reset.
 /// Returns false if the row does not exist or is sent, digested or being sent.
 ///
@@ -583,22 +557,4 @@ pub async fn mark_digested<C: ConnectionTrait>(
             .rows_affected;
     }
     Ok(n)
-}
-
-/// How many rows are in each state.
-///
-/// # Errors
-/// [`StoreError::Db`] if the query fails.
-pub async fn count_by_state<C: ConnectionTrait>(
-    conn: &C,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(Outbox::find()
-        .select_only()
-        .column(Col::State)
-        .column_as(Col::Id.count(), "n")
-        .group_by(Col::State)
-        .order_by_asc(Col::State)
-        .into_tuple()
-        .all(conn)
-        .await?)
 }
