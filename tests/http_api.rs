@@ -208,6 +208,8 @@ async fn api_serves_the_issue_lifecycle_with_permissions(t: &TestDb) {
     );
     assert!(m.contains("docket_issues{state=\"closed\"} 1"), "{m}");
     assert!(m.contains("docket_outbox_messages{"), "{m}");
+    assert!(m.contains("docket_mail_delivery_paused 0"), "{m}");
+    assert!(m.contains("docket_mail_connection_failures 0"), "{m}");
 
     assert!(s.stop(), "docket run exits 0 on SIGTERM: {}", s.log());
 }

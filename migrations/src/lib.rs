@@ -29,6 +29,7 @@ mod m20261206_520000_issue_numbers;
 mod m20261206_540000_attachments;
 mod m20261206_550000_holds;
 mod m20261206_550100_sheet_versions;
+mod m20261206_560000_delivery_breaker;
 mod util;
 
 /// Every migration, in order.
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_540000_attachments::Migration),
             Box::new(m20261206_550000_holds::Migration),
             Box::new(m20261206_550100_sheet_versions::Migration),
+            Box::new(m20261206_560000_delivery_breaker::Migration),
         ]
     }
 }

@@ -108,7 +108,8 @@ impl BulletinHook for QueueBulletin {
 }
 
 /// Runs the scheduler, delivery and the sweep until `stop` turns true, then lets the work
-/// under way finish.
+/// under way finish (delivery within `[mail] shutdown_secs`: emails still being sent then
+/// come back through their lease).
 ///
 /// # Errors
 /// Bad input for a bad mail configuration; unexpected if the scheduler or delivery fails.

@@ -21,6 +21,8 @@ pub struct ServiceStatus {
     pub cycles: Vec<(String, i64)>,
     /// Who holds the scheduler's lease, if anyone does now.
     pub scheduler_leader: Option<String>,
+    /// Where mail delivery stands (paused by the circuit breaker, or not).
+    pub delivery: docket_notifier::DeliveryState,
 }
 
 /// Whether the database answers.
@@ -54,5 +56,6 @@ pub async fn service_status(app: &App) -> AppResult<ServiceStatus> {
         issues_by_flag,
         cycles: docket_store::stats::cycles_by_state(conn).await?,
         scheduler_leader: lease.filter(|l| l.expires_at > now_ms).map(|l| l.holder),
+        delivery: docket_notifier::delivery_state(conn, now).await?,
     })
 }

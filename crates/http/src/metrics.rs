@@ -1,6 +1,7 @@
 //! Prometheus metrics: request durations (a histogram per method, route and status class)
 //! measured by [`track`], and at each scrape the service's state read from the database —
-//! outbox by state, issues by state and flag, cycles, the scheduler's lease holder.
+//! outbox by state, issues by state and flag, cycles, the scheduler's lease holder, and
+//! whether mail delivery is paused.
 
 use std::time::Instant;
 
@@ -155,6 +156,20 @@ pub(crate) async fn scrape(State(state): State<HttpState>) -> Response {
         status
             .scheduler_leader
             .map(|holder| (HolderLabel { holder }, 1)),
+    );
+    let paused = Gauge::<i64>::default();
+    paused.set(i64::from(status.delivery.is_paused()));
+    registry.register(
+        "mail_delivery_paused",
+        "1 while the circuit breaker pauses mail delivery",
+        paused,
+    );
+    let failures = Gauge::<i64>::default();
+    failures.set(i64::from(status.delivery.failures));
+    registry.register(
+        "mail_connection_failures",
+        "Consecutive connection failures or timeouts of the mail server",
+        failures,
     );
     let mut text = String::new();
     if let Err(e) = encode(&mut text, &registry) {

@@ -24,10 +24,15 @@ pub struct SmtpConfig {
     /// Connections kept open to the server; also how many messages are sent at once
     /// (default 8).
     pub pool_size: Option<usize>,
-    /// Seconds to wait for a connection (default 10).
+    /// Seconds to wait for a connection and the server's greeting (default 10).
     pub connect_timeout_secs: Option<u64>,
-    /// Seconds to wait for one message to be accepted (default 60).
+    /// The same in milliseconds (wins over `connect_timeout_secs`; at least 50).
+    pub connect_timeout_ms: Option<u64>,
+    /// Seconds one message may take, connecting included, before the server counts as
+    /// stalled (default 15).
     pub send_timeout_secs: Option<u64>,
+    /// The same in milliseconds (wins over `send_timeout_secs`; at least 50).
+    pub send_timeout_ms: Option<u64>,
     /// The name given in EHLO (default: `docket.local`).
     pub hello_name: Option<String>,
 }
@@ -56,6 +61,16 @@ pub struct MailConfig {
     /// Office-local time of day, `HH:MM`, at which digests are gathered on working days
     /// (default `08:30`).
     pub digest_time: Option<String>,
+    /// Consecutive connection failures or timeouts after which delivery pauses (the circuit
+    /// breaker; default 3).
+    pub breaker_failures: Option<u32>,
+    /// The first pause in seconds, doubled on each further trip (default 60).
+    pub breaker_cooldown_secs: Option<u64>,
+    /// The longest pause in seconds (default 3600).
+    pub breaker_cooldown_max_secs: Option<u64>,
+    /// Seconds `docket run` gives delivery to stop: sends under way are cancelled after
+    /// this and their rows come back through their lease (default 10).
+    pub shutdown_secs: Option<u64>,
 }
 
 /// How connections are secured.
@@ -141,6 +156,10 @@ pub struct NotifierSettings {
     pub poll: Duration,
     /// Digest time of day (office-local).
     pub digest_time: chrono::NaiveTime,
+    /// The circuit breaker: failures that pause delivery, and for how long.
+    pub breaker: docket_store::breaker::BreakerPolicy,
+    /// How long stopping delivery may take.
+    pub shutdown: Duration,
 }
 
 impl NotifierSettings {
@@ -211,6 +230,14 @@ impl NotifierSettings {
                         s => Ok(Duration::from_secs(s)),
                     }
                 };
+                let timeout = |key: &str, ms: Option<u64>, s: Option<u64>, d: u64| match ms {
+                    Some(ms) if ms < 50 => Err(NotifyError::config(
+                        key.replace("_secs", "_ms"),
+                        "must be at least 50 milliseconds",
+                    )),
+                    Some(ms) => Ok(Duration::from_millis(ms)),
+                    None => secs(key, s, d),
+                };
                 let hello_name = smtp
                     .hello_name
                     .clone()
@@ -231,12 +258,18 @@ impl NotifierSettings {
                     tls,
                     credentials,
                     pool_size,
-                    connect_timeout: secs(
+                    connect_timeout: timeout(
                         "smtp.connect_timeout_secs",
+                        smtp.connect_timeout_ms,
                         smtp.connect_timeout_secs,
                         10,
                     )?,
-                    send_timeout: secs("smtp.send_timeout_secs", smtp.send_timeout_secs, 60)?,
+                    send_timeout: timeout(
+                        "smtp.send_timeout_secs",
+                        smtp.send_timeout_ms,
+                        smtp.send_timeout_secs,
+                        15,
+                    )?,
                     hello_name,
                 })
             }
@@ -285,6 +318,16 @@ impl NotifierSettings {
                 )
             })?,
         };
+        let breaker = breaker_policy(mail)?;
+        let shutdown = match mail.shutdown_secs.unwrap_or(10) {
+            0 => {
+                return Err(NotifyError::config(
+                    "mail.shutdown_secs",
+                    "must be at least 1 second",
+                ));
+            }
+            s => Duration::from_secs(s),
+        };
         let templates = mail
             .templates
             .clone()
@@ -301,8 +344,40 @@ impl NotifierSettings {
             batch,
             poll: Duration::from_millis(mail.poll_ms.unwrap_or(1000).max(10)),
             digest_time,
+            breaker,
+            shutdown,
         })
     }
+}
+
+/// `[mail] breaker_*`, checked.
+fn breaker_policy(mail: &MailConfig) -> Result<docket_store::breaker::BreakerPolicy, NotifyError> {
+    let threshold = mail.breaker_failures.unwrap_or(3);
+    if !(1..=1000).contains(&threshold) {
+        return Err(NotifyError::config(
+            "mail.breaker_failures",
+            "must be between 1 and 1000",
+        ));
+    }
+    let cooldown = mail.breaker_cooldown_secs.unwrap_or(60);
+    let cooldown_max = mail.breaker_cooldown_max_secs.unwrap_or(3600);
+    if cooldown == 0 {
+        return Err(NotifyError::config(
+            "mail.breaker_cooldown_secs",
+            "must be at least 1 second",
+        ));
+    }
+    if cooldown_max < cooldown || cooldown_max > 7 * 24 * 3600 {
+        return Err(NotifyError::config(
+            "mail.breaker_cooldown_max_secs",
+            "must be between mail.breaker_cooldown_secs and 604800 (a week)",
+        ));
+    }
+    Ok(docket_store::breaker::BreakerPolicy {
+        threshold,
+        cooldown_ms: (cooldown as i64).saturating_mul(1000),
+        cooldown_max_ms: (cooldown_max as i64).saturating_mul(1000),
+    })
 }
 
 /// Splits an SMTP URL into host, port and TLS mode.
@@ -388,5 +463,30 @@ mod tests {
             password: "hunter2".into(),
         };
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn breaker_and_timeouts() {
+        let m = MailConfig::default();
+        let p = breaker_policy(&m).unwrap();
+        assert_eq!(
+            (p.threshold, p.cooldown_ms, p.cooldown_max_ms),
+            (3, 60_000, 3_600_000)
+        );
+        let bad = |m: MailConfig| match breaker_policy(&m) {
+            Err(NotifyError::Config { key, .. }) => key,
+            other => panic!("{other:?}"),
+        };
+        let zero = MailConfig {
+            breaker_failures: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(bad(zero), "mail.breaker_failures");
+        let inverted = MailConfig {
+            breaker_cooldown_secs: Some(600),
+            breaker_cooldown_max_secs: Some(60),
+            ..Default::default()
+        };
+        assert_eq!(bad(inverted), "mail.breaker_cooldown_max_secs");
     }
 }

@@ -5,7 +5,9 @@
 //! One delivery session runs a small pipeline: this task claims rows in batches with a
 //! conditional `UPDATE … RETURNING` (a lease, so a crashed process's rows come back), `N`
 //! workers (one SMTP connection each, `N` = `[smtp] pool_size`) render and send, and a
-//! marker task writes the outcomes back in batches.
+//! marker task writes the outcomes back in batches (`session.rs`). A session stops at the
+//! first sign of an unreachable server, and the service does not start one while the
+//! circuit breaker (`breaker.rs`) pauses delivery.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -21,14 +23,15 @@ use docket_store::Db;
 use docket_store::outbox::{self, AttachmentRow, ClaimSpec, OutboxRow};
 use lettre::message::Mailbox;
 use rand::Rng;
-use tokio::sync::{Mutex, mpsc};
+use tokio::sync::{Mutex, mpsc, watch};
 use uuid::Uuid;
 
 use crate::NotifyError;
+use crate::breaker::DeliveryState;
 use crate::config::{NotifierSettings, TransportSpec};
 use crate::message::{self, Outgoing};
+use crate::session::{self, Job, Mode, Stop, request_stop};
 use crate::templates::Templates;
-use crate::transport::{SendFailure, Sender};
 
 /// What one delivery session did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,18 +40,28 @@ pub struct DeliveryReport {
     pub attempted: usize,
     /// Rows accepted by the server (or written as `.eml`).
     pub sent: usize,
-    /// Rows that failed transiently and wait for a later attempt.
+    /// Rows the service's backoff schedule will try again (a refusal such as 451; the
+    /// attempt counts).
     pub retried: usize,
+    /// Rows that failed without it counting as an attempt (the server unreachable, or any
+    /// transient failure during an operator's flush): pending, due as before.
+    pub deferred: usize,
     /// Rows dead-lettered.
     pub dead: usize,
+    /// Rows claimed but handed back untried (the session stopped early).
+    pub untried: usize,
+    /// Rows whose send was cancelled at shutdown: they come back through their lease.
+    pub cancelled: usize,
     /// The first few failures: row id and reason.
     pub failures: Vec<(Uuid, String)>,
+    /// Where delivery stands after the session (the circuit breaker).
+    pub delivery: DeliveryState,
 }
 
 impl DeliveryReport {
     /// Rows that were attempted and not sent.
     pub fn failed(&self) -> usize {
-        self.retried + self.dead
+        self.retried + self.deferred + self.dead
     }
 }
 
@@ -81,23 +94,10 @@ pub(crate) struct Inner {
     pub(crate) links: std::sync::OnceLock<Arc<dyn crate::LinkMaker>>,
 }
 
-struct Job {
-    row: OutboxRow,
-    attachments: Vec<AttachmentRow>,
-}
-
-struct Outcome {
-    id: Uuid,
-    attempts: i32,
-    result: Result<(), SendFailure>,
-}
-
 enum Source {
     Ids(VecDeque<Uuid>),
     Due,
 }
-
-const MAX_REPORTED_FAILURES: usize = 20;
 
 impl Dispatcher {
     /// A dispatcher over `db`, loading and checking every template.
@@ -173,28 +173,42 @@ impl Dispatcher {
     }
 
     /// The operator's flush (`docket mail flush`): attempts every pending row once, now,
-    /// whatever its retry delay, including rows whose claim lease expired; rows held for a
-    /// digest wait for it. Rows another process holds a live claim on are left alone.
+    /// whatever its retry delay or a pause of the circuit breaker, including rows whose claim
+    /// lease expired; rows held for a digest wait for it. Rows another process holds a live
+    /// claim on are left alone. A flush never uses up attempts on a transient failure: such
+    /// rows stay pending with their error recorded, and the flush stops at the first sign of
+    /// an unreachable server (the rows not tried are untouched). A permanent refusal (5xx)
+    /// still dead-letters.
     ///
     /// # Errors
     /// [`NotifyError::Store`] if the database fails; send failures are in the report.
     pub async fn flush_all(&self) -> Result<DeliveryReport, NotifyError> {
         let now = self.now_ms();
         let ids = outbox::flushable_ids(&self.inner.db.conn, now, &self.held_officials()).await?;
-        self.deliver(Source::Ids(ids.into())).await
+        let (stop, _) = watch::channel(Stop::Run);
+        self.deliver(Source::Ids(ids.into()), Mode::Flush, Arc::new(stop))
+            .await
     }
 
-    /// Sends every row that is due now (honouring retry delays), until none is left.
+    /// Sends every row that is due now (honouring retry delays), until none is left, the
+    /// server turns out unreachable, or — without trying anything — while the circuit
+    /// breaker pauses delivery (the report's `delivery` says until when).
     ///
     /// # Errors
     /// [`NotifyError::Store`] if the database fails; send failures are in the report.
     pub async fn deliver_due(&self) -> Result<DeliveryReport, NotifyError> {
-        self.deliver(Source::Due).await
+        let (stop, _) = watch::channel(Stop::Run);
+        self.deliver(Source::Due, Mode::Service, Arc::new(stop))
+            .await
     }
 
-    /// The service loop for `docket run`: delivers due rows continuously, gathers digests
-    /// at `[mail] digest_time` on working days, and returns once `shutdown` completes (a
-    /// session under way is finished first, so nothing is left half-sent).
+    /// The service loop for `docket run`: delivers due rows continuously (none while the
+    /// circuit breaker pauses delivery), gathers digests at `[mail] digest_time` on working
+    /// days, and returns once `shutdown` completes. Stopping takes at most `[mail]
+    /// shutdown_secs`: a session under way claims no more and hands back what it has not
+    /// tried at once; sends still under way after 60% of that time are cancelled, and their
+    /// rows come back through their lease (never lost; possibly sent twice, with one
+    /// Message-ID).
     ///
     /// # Errors
     /// None at present: database failures are logged and retried after the poll interval.
@@ -211,15 +225,27 @@ impl Dispatcher {
                 }
                 digests_done = Some(today);
             }
-            let idle = match self.deliver_due().await {
+            let (stop, _) = watch::channel(Stop::Run);
+            let stop = Arc::new(stop);
+            let session = self.deliver(Source::Due, Mode::Service, stop.clone());
+            tokio::pin!(session);
+            let outcome = tokio::select! {
+                r = &mut session => r,
+                () = &mut shutdown => {
+                    self.stop_session(session, &stop).await;
+                    return Ok(());
+                }
+            };
+            let idle = match outcome {
                 Ok(r) if r.attempted > 0 => {
                     tracing::info!(
                         sent = r.sent,
                         retried = r.retried,
+                        deferred = r.deferred,
                         dead = r.dead,
                         "mail delivered"
                     );
-                    false
+                    r.sent == 0
                 }
                 Ok(_) => true,
                 Err(e) => {
@@ -240,6 +266,38 @@ impl Dispatcher {
         }
     }
 
+    /// Stops a session at shutdown within `[mail] shutdown_secs` (see [`Self::run_until`]).
+    async fn stop_session<F>(&self, mut session: std::pin::Pin<&mut F>, stop: &watch::Sender<Stop>)
+    where
+        F: Future<Output = Result<DeliveryReport, NotifyError>>,
+    {
+        let bound = self.inner.settings.shutdown;
+        let started = tokio::time::Instant::now();
+        request_stop(stop, Stop::Soft);
+        let finished = match tokio::time::timeout(bound.mul_f64(0.6), &mut session).await {
+            Ok(r) => Some(r),
+            Err(_) => {
+                tracing::warn!("shutdown: cancelling the emails still being sent");
+                request_stop(stop, Stop::Hard);
+                tokio::time::timeout_at(started + bound, &mut session)
+                    .await
+                    .ok()
+            }
+        };
+        match finished {
+            Some(Ok(r)) => tracing::info!(
+                sent = r.sent,
+                untried = r.untried,
+                cancelled = r.cancelled,
+                "mail delivery stopped"
+            ),
+            Some(Err(e)) => tracing::error!("mail delivery stopped: {e}"),
+            None => tracing::error!(
+                "mail delivery abandoned after {bound:?}; its claimed emails return after their lease"
+            ),
+        }
+    }
+
     pub(crate) fn now_ms(&self) -> i64 {
         docket_store::time::to_ms(self.inner.clock.now())
     }
@@ -251,26 +309,48 @@ impl Dispatcher {
         }
     }
 
-    async fn deliver(&self, mut source: Source) -> Result<DeliveryReport, NotifyError> {
+    async fn deliver(
+        &self,
+        mut source: Source,
+        mode: Mode,
+        stop: Arc<watch::Sender<Stop>>,
+    ) -> Result<DeliveryReport, NotifyError> {
+        let before = self.delivery_state().await?;
+        if mode == Mode::Service && before.is_paused() {
+            return Ok(DeliveryReport {
+                delivery: before,
+                ..DeliveryReport::default()
+            });
+        }
         let batch = self.inner.settings.batch as usize;
         let (job_tx, job_rx) = mpsc::channel::<Job>(batch);
         let job_rx = Arc::new(Mutex::new(job_rx));
-        let (out_tx, out_rx) = mpsc::channel::<Outcome>(batch * 2);
+        let (out_tx, out_rx) = mpsc::channel(batch * 2);
         let mut workers = tokio::task::JoinSet::new();
         for _ in 0..self.concurrency() {
-            workers.spawn(worker(self.inner.clone(), job_rx.clone(), out_tx.clone()));
+            workers.spawn(session::worker(
+                self.inner.clone(),
+                job_rx.clone(),
+                out_tx.clone(),
+                stop.clone(),
+            ));
         }
         drop(out_tx);
-        let marker = tokio::spawn(mark_outcomes(self.inner.clone(), out_rx));
-        let produced = self.produce(&mut source, &job_tx).await;
+        // Aborted if this session is dropped (a shutdown that ran out of time).
+        let mut marker = tokio::task::JoinSet::new();
+        marker.spawn(session::mark_outcomes(self.inner.clone(), mode, out_rx));
+        let produced = self.produce(&mut source, &job_tx, &stop).await;
         drop(job_tx);
         while let Some(r) = workers.join_next().await {
             r.map_err(|e| NotifyError::Worker(e.to_string()))?;
         }
-        let report = marker
+        let (mut report, news) = marker
+            .join_next()
             .await
+            .ok_or_else(|| NotifyError::Worker("the marker did not run".into()))?
             .map_err(|e| NotifyError::Worker(e.to_string()))??;
         produced?;
+        report.delivery = self.record_news(&before, report.sent, &news).await?;
         Ok(report)
     }
 
@@ -279,11 +359,15 @@ impl Dispatcher {
         &self,
         source: &mut Source,
         jobs: &mpsc::Sender<Job>,
+        stop: &watch::Sender<Stop>,
     ) -> Result<(), NotifyError> {
         let inner = &self.inner;
         let held = self.held_officials();
         let batch = inner.settings.batch as usize;
         loop {
+            if *stop.borrow() != Stop::Run {
+                return Ok(());
+            }
             let spec = ClaimSpec {
                 owner: &inner.owner,
                 now_ms: self.now_ms(),
@@ -353,7 +437,7 @@ impl Inner {
     }
 
     /// Renders (unless pre-rendered) and formats a row's message. Errors are permanent.
-    fn prepare(&self, job: &Job) -> Result<Outgoing, String> {
+    pub(crate) fn prepare(&self, job: &Job) -> Result<Outgoing, String> {
         let row = &job.row;
         let rendered;
         let (subject, text, html) = match (&row.subject, &row.text_body) {
@@ -381,116 +465,12 @@ impl Inner {
 
     /// The delay before attempt `attempts + 1`: the base doubled per attempt, capped, plus
     /// up to 25% jitter (so retries grow and do not arrive in lockstep).
-    fn backoff_ms(&self, attempts: i32) -> i64 {
+    pub(crate) fn backoff_ms(&self, attempts: i32) -> i64 {
         let base = self.settings.backoff.as_millis() as f64;
         let max = self.settings.backoff_max.as_millis() as f64;
         let exp = (attempts.max(1) - 1).min(40);
         let delay = (base * 2f64.powi(exp)).min(max);
         let jitter = rand::rng().random_range(0.0..0.25);
         (delay * (1.0 + jitter)) as i64
-    }
-}
-
-async fn worker(
-    inner: Arc<Inner>,
-    jobs: Arc<Mutex<mpsc::Receiver<Job>>>,
-    out: mpsc::Sender<Outcome>,
-) {
-    let mut sender = Sender::new(&inner.settings.transport);
-    loop {
-        let job = { jobs.lock().await.recv().await };
-        let Some(job) = job else { break };
-        let result = match inner.prepare(&job) {
-            Ok(o) => sender.send(&job.row.id.to_string(), &o).await,
-            Err(reason) => Err(SendFailure::permanent(reason)),
-        };
-        if out
-            .send(Outcome {
-                id: job.row.id,
-                attempts: job.row.attempts,
-                result,
-            })
-            .await
-            .is_err()
-        {
-            break;
-        }
-    }
-    sender.close().await;
-}
-
-/// Outcomes written back per statement, at most.
-const MARK_BATCH: usize = 256;
-/// How long the marker waits to fill a batch (a row stays claimed, not lost, meanwhile).
-const MARK_GATHER: std::time::Duration = std::time::Duration::from_millis(20);
-
-async fn mark_outcomes(
-    inner: Arc<Inner>,
-    mut rx: mpsc::Receiver<Outcome>,
-) -> Result<DeliveryReport, NotifyError> {
-    let mut report = DeliveryReport::default();
-    let mut first_err: Option<NotifyError> = None;
-    let mut buf = Vec::with_capacity(256);
-    let conn = &inner.db.conn;
-    let owner = inner.owner.as_str();
-    while rx.recv_many(&mut buf, MARK_BATCH).await > 0 {
-        // Gather a few more outcomes before writing: each mark is a committed statement
-        // (on PostgreSQL a WAL flush), so marking one or two rows at a time caps delivery.
-        let gather_until = tokio::time::Instant::now() + MARK_GATHER;
-        while buf.len() < MARK_BATCH {
-            let room = MARK_BATCH - buf.len();
-            match tokio::time::timeout_at(gather_until, rx.recv_many(&mut buf, room)).await {
-                Ok(n) if n > 0 => {}
-                _ => break,
-            }
-        }
-        let now = docket_store::time::to_ms(inner.clock.now());
-        report.attempted += buf.len();
-        let sent: Vec<Uuid> = buf
-            .iter()
-            .filter(|o| o.result.is_ok())
-            .map(|o| o.id)
-            .collect();
-        if !sent.is_empty() {
-            match outbox::mark_sent(conn, owner, &sent, now).await {
-                Ok(_) => report.sent += sent.len(),
-                Err(e) => {
-                    // The rows stay claimed; after the lease they are sent again, with the
-                    // same Message-ID.
-                    tracing::error!("cannot mark {} messages sent: {e}", sent.len());
-                    first_err.get_or_insert(e.into());
-                }
-            }
-        }
-        for o in buf.drain(..) {
-            let Err(f) = o.result else { continue };
-            let gave_up = !f.permanent && o.attempts >= inner.settings.max_attempts as i32;
-            let r = if f.permanent || gave_up {
-                report.dead += 1;
-                let why = if gave_up {
-                    format!("gave up after {} attempts: {}", o.attempts, f.message)
-                } else {
-                    format!("permanent: {}", f.message)
-                };
-                tracing::warn!(id = %o.id, "mail dead-lettered: {why}");
-                outbox::mark_dead(conn, owner, o.id, &why).await
-            } else {
-                report.retried += 1;
-                let next = now + inner.backoff_ms(o.attempts);
-                tracing::info!(id = %o.id, attempt = o.attempts, "mail will be retried: {}", f.message);
-                outbox::mark_retry(conn, owner, o.id, next, &f.message).await
-            };
-            if report.failures.len() < MAX_REPORTED_FAILURES {
-                report.failures.push((o.id, f.message.clone()));
-            }
-            if let Err(e) = r {
-                tracing::error!(id = %o.id, "cannot record a failed send: {e}");
-                first_err.get_or_insert(e.into());
-            }
-        }
-    }
-    match first_err {
-        Some(e) => Err(e),
-        None => Ok(report),
     }
 }

@@ -8,8 +8,11 @@
 //!
 //! Delivery guarantees: a row is claimed with a lease by a conditional `UPDATE … RETURNING`,
 //! sent outside any transaction, then marked sent, retried later with exponential backoff and
-//! jitter (4xx replies, timeouts, refused connections), or dead-lettered (5xx replies, or
-//! `[mail] max_attempts`). A row whose lease expired (its process died) is claimed again; the
+//! jitter (4xx replies such as 451), or dead-lettered (5xx replies, or `[mail] max_attempts`
+//! of the service's own retries). An unreachable server (refused or broken connection, no
+//! greeting, a stall, 421) never uses up attempts: the row waits, the session stops, and
+//! after `[mail] breaker_failures` in a row the circuit breaker pauses delivery; an
+//! operator's flush never uses up attempts on any transient failure. A row whose lease expired (its process died) is claimed again; the
 //! Message-ID derives from the row id, so such a resend is recognisable.
 //!
 //! # Queuing email: kinds and their template context
@@ -42,15 +45,18 @@
 //! `issue` = `{id, title, detail (optional), category, category_label, state, due (optional),
 //! task_force (name, optional)}`; `project` = `{code, name, owner_unit (optional)}`.
 
+mod breaker;
 pub mod config;
 mod digest;
 mod dispatcher;
 mod error;
 pub mod links;
 pub mod message;
+mod session;
 pub mod templates;
 mod transport;
 
+pub use breaker::{DeliveryState, ROUTE, delivery_state};
 pub use config::{MailConfig, NotifierSettings, SmtpConfig, TransportSpec};
 pub use dispatcher::{DeliveryReport, Dispatcher};
 pub use error::NotifyError;

@@ -1,6 +1,9 @@
 //! Sending one formatted message: over SMTP on a connection this worker keeps open, or into
 //! an `.eml` file. Failures are classified: permanent (a 5xx reply, or a message that cannot
-//! be built) or transient (4xx replies, timeouts, refused or broken connections).
+//! be built), unreachable (the server refused or broke the connection, did not greet in
+//! `connect_timeout`, did not accept the message within `send_timeout`, or answered 421:
+//! nothing about the message, so no attempt is counted and the circuit breaker hears of it),
+//! or transient (other 4xx replies such as 451).
 //!
 //! lettre 0.11 does not set TCP_NODELAY (CRATES.md trap 5): it writes the body and the final
 //! `.` separately, and Nagle's algorithm then waits on the server's delayed ACK, ~40 ms a
@@ -22,6 +25,9 @@ use crate::message::Outgoing;
 pub struct SendFailure {
     /// True when resending cannot help (5xx, unbuildable message).
     pub permanent: bool,
+    /// True when the server could not be reached or did not answer in time (refused,
+    /// broken connection, no greeting, stalled, 421): the message itself is not at fault.
+    pub unreachable: bool,
     /// What happened (never contains credentials).
     pub message: String,
 }
@@ -31,14 +37,25 @@ impl SendFailure {
     pub fn permanent(message: impl Into<String>) -> Self {
         SendFailure {
             permanent: true,
+            unreachable: false,
             message: message.into(),
         }
     }
 
-    /// A transient failure.
+    /// A transient failure of this message (e.g. a 451 reply).
     pub fn transient(message: impl Into<String>) -> Self {
         SendFailure {
             permanent: false,
+            unreachable: false,
+            message: message.into(),
+        }
+    }
+
+    /// The server could not be reached or did not answer in time (transient too).
+    pub fn unreachable(message: impl Into<String>) -> Self {
+        SendFailure {
+            permanent: false,
+            unreachable: true,
             message: message.into(),
         }
     }
@@ -69,31 +86,46 @@ impl Sender {
         match self {
             Sender::Eml(dir) => write_eml(dir, name, &out.bytes).await,
             Sender::Smtp { target, conn } => {
-                if conn.as_ref().is_none_or(|c| c.has_broken()) {
-                    *conn = Some(Box::new(connect(target).await?));
-                }
-                let Some(c) = conn.as_mut() else {
-                    return Err(SendFailure::transient("no connection"));
+                // One bound for the whole message, connecting included: a stalled server
+                // holds a message at most `send_timeout`.
+                let limit = target.send_timeout;
+                let sending = async {
+                    if conn.as_ref().is_none_or(|c| c.has_broken()) {
+                        *conn = None;
+                        *conn = Some(Box::new(connect(target).await?));
+                    }
+                    let Some(c) = conn.as_mut() else {
+                        return Err(SendFailure::unreachable("no connection"));
+                    };
+                    c.send(&out.envelope, &out.bytes)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| classify(&e))
                 };
-                let result =
-                    tokio::time::timeout(target.send_timeout, c.send(&out.envelope, &out.bytes))
-                        .await;
+                let result = tokio::time::timeout(limit, sending).await;
                 match result {
-                    Ok(Ok(_)) => Ok(()),
+                    Ok(Ok(())) => Ok(()),
                     Ok(Err(e)) => {
                         // lettre aborts the session on any error; start afresh next time.
                         *conn = None;
-                        Err(classify(&e))
+                        Err(e)
                     }
                     Err(_) => {
                         *conn = None;
-                        Err(SendFailure::transient(format!(
-                            "timed out after {:?}",
-                            target.send_timeout
+                        Err(SendFailure::unreachable(format!(
+                            "{}:{} did not accept the message within {limit:?}",
+                            target.host, target.port
                         )))
                     }
                 }
             }
+        }
+    }
+
+    /// Drops the connection without a word (after a cancelled send, its state is unknown).
+    pub(crate) fn abandon(&mut self) {
+        if let Sender::Smtp { conn, .. } = self {
+            *conn = None;
         }
     }
 
@@ -105,10 +137,15 @@ impl Sender {
     }
 }
 
+/// 421 closes the channel ("service not available"); a reply-less error is a broken or
+/// timed-out connection: both are the server's state, not the message's.
 fn classify(e: &lettre::transport::smtp::Error) -> SendFailure {
     let message = e.to_string();
+    let code = e.status().map(u16::from);
     if e.is_permanent() {
         SendFailure::permanent(message)
+    } else if code == Some(421) || code.is_none() {
+        SendFailure::unreachable(message)
     } else {
         SendFailure::transient(message)
     }
@@ -119,7 +156,7 @@ async fn connect(t: &SmtpTarget) -> Result<AsyncSmtpConnection, SendFailure> {
     let server = format!("{}:{}", t.host, t.port);
     let tls = || {
         TlsParameters::new(t.host.clone())
-            .map_err(|e| SendFailure::transient(format!("TLS set-up for {server}: {e}")))
+            .map_err(|e| SendFailure::unreachable(format!("TLS set-up for {server}: {e}")))
     };
     let connecting = async {
         let mut conn = if t.tls == TlsMode::Implicit {
@@ -132,22 +169,24 @@ async fn connect(t: &SmtpTarget) -> Result<AsyncSmtpConnection, SendFailure> {
                 None,
             )
             .await
-            .map_err(|e| SendFailure::transient(format!("cannot connect to {server}: {e}")))?
+            .map_err(|e| SendFailure::unreachable(format!("cannot connect to {server}: {e}")))?
         } else {
             let tcp = tokio::net::TcpStream::connect((t.host.as_str(), t.port))
                 .await
-                .map_err(|e| SendFailure::transient(format!("cannot connect to {server}: {e}")))?;
+                .map_err(|e| {
+                    SendFailure::unreachable(format!("cannot connect to {server}: {e}"))
+                })?;
             tcp.set_nodelay(true)
-                .map_err(|e| SendFailure::transient(format!("{server}: {e}")))?;
+                .map_err(|e| SendFailure::unreachable(format!("{server}: {e}")))?;
             let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello)
                 .await
-                .map_err(|e| SendFailure::transient(format!("{server} greeting: {e}")))?;
+                .map_err(|e| SendFailure::unreachable(format!("{server} greeting: {e}")))?;
             if conn.can_starttls() {
                 conn.starttls(tls()?, &hello)
                     .await
-                    .map_err(|e| SendFailure::transient(format!("{server} STARTTLS: {e}")))?;
+                    .map_err(|e| SendFailure::unreachable(format!("{server} STARTTLS: {e}")))?;
             } else if t.tls == TlsMode::Required {
-                return Err(SendFailure::transient(format!(
+                return Err(SendFailure::unreachable(format!(
                     "{server} does not offer STARTTLS, which tls=required demands"
                 )));
             }
@@ -168,8 +207,8 @@ async fn connect(t: &SmtpTarget) -> Result<AsyncSmtpConnection, SendFailure> {
     };
     match tokio::time::timeout(t.connect_timeout, connecting).await {
         Ok(r) => r,
-        Err(_) => Err(SendFailure::transient(format!(
-            "cannot connect to {server}: timed out after {:?}",
+        Err(_) => Err(SendFailure::unreachable(format!(
+            "cannot connect to {server}: no greeting within {:?}",
             t.connect_timeout
         ))),
     }

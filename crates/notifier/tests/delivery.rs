@@ -116,15 +116,17 @@ async fn server_down_then_back(t: &TestDb) {
         .collect();
     queue(&t.db, &msgs, start()).await;
     let r = d.flush_all().await.unwrap();
-    assert_eq!((r.sent, r.retried, r.dead), (0, 3, 0), "{r:?}");
+    assert_eq!((r.sent, r.retried, r.dead), (0, 0, 0), "{r:?}");
+    assert_eq!(r.deferred + r.untried, 3, "{r:?}");
     for row in rows(&t.db).await {
-        assert_eq!(row.state, "pending");
-        assert!(
-            row.last_error.as_deref().unwrap_or("").contains("connect"),
-            "{:?}",
-            row.last_error
-        );
+        assert_eq!((row.state.as_str(), row.attempts), ("pending", 0));
     }
+    assert!(
+        rows(&t.db)
+            .await
+            .iter()
+            .any(|row| { row.last_error.as_deref().unwrap_or("").contains("connect") })
+    );
     sink.restart();
     // The flush ignores the retry delay.
     let r = d.flush_all().await.unwrap();
@@ -229,10 +231,10 @@ async fn permanent_refusal_dead_letters(t: &TestDb) {
 }
 dual_test!(permanent_refusal_dead_letters);
 
-// A 421 reply is retried with growing delays, honoured by the service, and dead-lettered
-// after `max_attempts`.
+// A 451 reply is retried by the service with growing delays and dead-lettered after
+// `max_attempts`.
 async fn transient_refusal_backs_off(t: &TestDb) {
-    let (url, count) = scripted_server("421").await;
+    let (url, count) = scripted_server("451").await;
     let clock = ManualClock::new(start());
     let mail = MailConfig {
         backoff_secs: Some(60),
@@ -258,7 +260,7 @@ async fn transient_refusal_backs_off(t: &TestDb) {
         assert_eq!(r.retried, 1, "attempt {attempt}: {r:?}");
         let row = &rows(&t.db).await[0];
         assert_eq!((row.state.as_str(), row.attempts), ("pending", attempt));
-        assert!(row.last_error.as_deref().unwrap().contains("421"));
+        assert!(row.last_error.as_deref().unwrap().contains("451"));
         let now = docket_store::time::to_ms(clock.now());
         let delay = row.next_attempt_at - now;
         delays.push(delay);

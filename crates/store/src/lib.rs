@@ -8,6 +8,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod breaker;
 pub mod bulletin;
 pub mod calendar;
 pub mod cycles;

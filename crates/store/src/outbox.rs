@@ -10,6 +10,11 @@ use uuid::Uuid;
 use crate::StoreError;
 use crate::sql::insert_batched;
 
+mod deferral;
+mod listing;
+pub use deferral::{mark_deferred, release_untried};
+pub use listing::{count_by_state, find, list};
+
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
@@ -408,7 +413,8 @@ pub async fn mark_sent<C: ConnectionTrait>(
     Ok(n)
 }
 
-/// Returns a claimed row to the queue, due again at `next_attempt_ms`, recording the error.
+/// Returns a claimed row to the queue, due again at `next_attempt_ms`, recording the error
+/// and when it happened (`now_ms`). The claim's attempt stays counted.
 ///
 /// # Errors
 /// [`StoreError::Db`] if the statement fails.
@@ -418,19 +424,21 @@ pub async fn mark_retry<C: ConnectionTrait>(
     id: Uuid,
     next_attempt_ms: i64,
     error: &str,
+    now_ms: i64,
 ) -> Result<bool, StoreError> {
+    let failed = Failed { error, now_ms };
     release(
         conn,
         owner,
         id,
         State::Pending,
         Some(next_attempt_ms),
-        error,
+        failed,
     )
     .await
 }
 
-/// Dead-letters a claimed row, recording why.
+/// Dead-letters a claimed row, recording why and when (`now_ms`).
 ///
 /// # Errors
 /// [`StoreError::Db`] if the statement fails.
@@ -439,25 +447,34 @@ pub async fn mark_dead<C: ConnectionTrait>(
     owner: &str,
     id: Uuid,
     error: &str,
+    now_ms: i64,
 ) -> Result<bool, StoreError> {
-    release(conn, owner, id, State::Dead, None, error).await
+    release(conn, owner, id, State::Dead, None, Failed { error, now_ms }).await
 }
 
-/// Ends `owner`'s claim on row `id` in `state` with `error` (and a new due time, if given);
-/// false when `owner` no longer holds the claim.
+/// An error to record on a row, and when it happened.
+#[derive(Clone, Copy)]
+struct Failed<'a> {
+    error: &'a str,
+    now_ms: i64,
+}
+
+/// Ends `owner`'s claim on row `id` in `state` with the failure (and a new due time, if
+/// given); false when `owner` no longer holds the claim.
 async fn release<C: ConnectionTrait>(
     conn: &C,
     owner: &str,
     id: Uuid,
     state: State,
     next_attempt_ms: Option<i64>,
-    error: &str,
+    failed: Failed<'_>,
 ) -> Result<bool, StoreError> {
     let mut update = Outbox::update_many()
         .col_expr(Col::State, Expr::val(state.code()))
         .col_expr(Col::LeaseOwner, Expr::val(Option::<String>::None))
         .col_expr(Col::LeaseUntil, Expr::val(Option::<i64>::None))
-        .col_expr(Col::LastError, Expr::val(error));
+        .col_expr(Col::LastError, Expr::val(failed.error))
+        .col_expr(Col::LastErrorAt, Expr::val(failed.now_ms));
     if let Some(at) = next_attempt_ms {
         update = update.col_expr(Col::NextAttemptAt, Expr::val(at));
     }
@@ -468,34 +485,6 @@ async fn release<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     Ok(n.rows_affected == 1)
-}
-
-/// Rows in a state (all when `None`), oldest first, at most `limit`.
-///
-/// # Errors
-/// [`StoreError::Db`] if the query fails.
-pub async fn list<C: ConnectionTrait>(
-    conn: &C,
-    state: Option<State>,
-    limit: u64,
-) -> Result<Vec<OutboxRow>, StoreError> {
-    let mut q = Outbox::find();
-    if let Some(s) = state {
-        q = q.filter(Col::State.eq(s.code()));
-    }
-    Ok(q.order_by_asc(Col::CreatedAt)
-        .order_by_asc(Col::Id)
-        .limit(limit)
-        .all(conn)
-        .await?)
-}
-
-/// One row by id.
-///
-/// # Errors
-/// [`StoreError::Db`] if the query fails.
-pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<OutboxRow>, StoreError> {
-    Ok(Outbox::find_by_id(id).one(conn).await?)
 }
 
 /// Puts a dead (or pending) row back in the queue, due now, with its attempt count reset.
@@ -568,22 +557,4 @@ pub async fn mark_digested<C: ConnectionTrait>(
             .rows_affected;
     }
     Ok(n)
-}
-
-/// How many rows are in each state.
-///
-/// # Errors
-/// [`StoreError::Db`] if the query fails.
-pub async fn count_by_state<C: ConnectionTrait>(
-    conn: &C,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(Outbox::find()
-        .select_only()
-        .column(Col::State)
-        .column_as(Col::Id.count(), "n")
-        .group_by(Col::State)
-        .order_by_asc(Col::State)
-        .into_tuple()
-        .all(conn)
-        .await?)
 }

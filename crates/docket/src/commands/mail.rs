@@ -12,9 +12,9 @@ use crate::output::{self, Format};
 pub enum MailCmd {
     /// Attempt every pending email now (ignoring retry delays), then exit; exit 1 if any failed.
     Flush,
-    /// List emails in a state.
+    /// List emails (oldest first) with the totals per state; says when the list is cut short.
     List {
-        /// Which state: pending, sent or dead (default: all).
+        /// Which state: pending, sending, sent, dead or digested (default: all).
         #[arg(long, value_enum)]
         state: Option<ListState>,
         /// Output format.
@@ -23,6 +23,12 @@ pub enum MailCmd {
         /// At most this many rows.
         #[arg(long, default_value_t = 1000)]
         limit: u64,
+    },
+    /// Where delivery stands: 投递正常, or 投递暂停至 HH:MM（原因）, and the totals per state.
+    Status {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Put a dead (or pending) email back in the queue, due now, with its attempts reset.
     Retry {
@@ -36,10 +42,14 @@ pub enum MailCmd {
 pub enum ListState {
     /// Waiting to be sent (or for a digest).
     Pending,
+    /// Claimed by a process (after a crash: until its lease expires).
+    Sending,
     /// Delivered.
     Sent,
     /// Given up.
     Dead,
+    /// Gathered into a digest.
+    Digested,
 }
 
 /// Runs a `mail` command.
@@ -53,13 +63,22 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
             for (id, why) in &r.failures {
                 eprintln!("failed {id}: {why}");
             }
+            if r.untried > 0 {
+                eprintln!(
+                    "the mail server is unreachable: stopped early, {} emails not tried (still pending)",
+                    r.untried
+                );
+            }
+            if r.delivery.is_paused() {
+                eprintln!("{}", docket_app::mail::delivery_line(app, &r.delivery));
+            }
             output::print(&format!("sent {} failed {}", r.sent, r.failed()))?;
             if r.failed() > 0 {
                 return Err(CliError::failed(anyhow::anyhow!(
-                    "{} of {} emails failed ({} will be retried, {} dead-lettered)",
+                    "{} of {} emails failed ({} left pending, attempts not counted; {} dead-lettered)",
                     r.failed(),
                     r.attempted,
-                    r.retried,
+                    r.deferred + r.retried,
                     r.dead
                 )));
             }
@@ -72,34 +91,50 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
         } => {
             let state = state.map(|s| match s {
                 ListState::Pending => State::Pending,
+                ListState::Sending => State::Sending,
                 ListState::Sent => State::Sent,
                 ListState::Dead => State::Dead,
+                ListState::Digested => State::Digested,
             });
-            let rows = docket_app::mail::list_mail(app, actor, state, limit).await?;
+            let list = docket_app::mail::list_mail(app, actor, state, limit).await?;
+            let notice = list.truncated().then(|| {
+                format!(
+                    "仅显示前 {} 条，共 {} 条（--limit 可调）",
+                    list.rows.len(),
+                    list.matching
+                )
+            });
             match format {
                 Format::Json => {
+                    if let Some(n) = &notice {
+                        eprintln!("{n}");
+                    }
                     let v: Vec<serde_json::Value> =
-                        rows.iter().map(docket_app::mail::mail_entry).collect();
+                        list.rows.iter().map(docket_app::mail::mail_entry).collect();
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
-                Format::Text => {
-                    let mut s = format!(
-                        "{:<36}  {:<8}  {:<15}  {:>3}  {}\n",
-                        "id", "state", "kind", "try", "to / last error"
-                    );
-                    for r in &rows {
-                        let err = r
-                            .last_error
-                            .as_deref()
-                            .map(|e| format!("  ({e})"))
-                            .unwrap_or_default();
-                        s.push_str(&format!(
-                            "{:<36}  {:<8}  {:<15}  {:>3}  {}{}\n",
-                            r.id, r.state, r.kind, r.attempts, r.to_email, err
-                        ));
-                    }
-                    output::print(s.trim_end())
+                Format::Text => output::print(&list_text(app, &list, notice)),
+            }
+        }
+        MailCmd::Status { format } => {
+            let (d, totals) = docket_app::mail::mail_status(app, actor).await?;
+            match format {
+                Format::Json => {
+                    let v = serde_json::json!({
+                        "paused": d.is_paused(),
+                        "paused_until": d.paused_until.map(|t| t.to_rfc3339()),
+                        "failures": d.failures,
+                        "reason": d.reason,
+                        "line": docket_app::mail::delivery_line(app, &d),
+                        "totals": totals.iter().map(|(s, n)| (s.clone(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+                    });
+                    output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
+                Format::Text => output::print(&format!(
+                    "{}\n{}",
+                    docket_app::mail::delivery_line(app, &d),
+                    totals_line(&totals)
+                )),
             }
         }
         MailCmd::Retry { id } => {
@@ -107,4 +142,66 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
             output::print(&id.to_string())
         }
     }
+}
+
+/// The text table of `mail list`: rows (a `sending` row with its lease expiry in office
+/// time), the totals per state, the delivery line, and the truncation notice.
+fn list_text(app: &App, list: &docket_app::mail::MailList, notice: Option<String>) -> String {
+    let mut s = format!(
+        "{:<36}  {:<8}  {:<15}  {:>3}  {}\n",
+        "id", "state", "kind", "try", "to / last error"
+    );
+    for r in &list.rows {
+        let mut extra = String::new();
+        if r.state == State::Sending.code()
+            && let Some(until) = r.lease_until
+        {
+            extra.push_str(&format!(
+                "  租约至 {}",
+                docket_app::mail::office_time(app, until)
+            ));
+        }
+        if let Some(e) = r.last_error.as_deref() {
+            let at = r
+                .last_error_at
+                .map(|t| format!("{} ", docket_app::mail::office_time(app, t)))
+                .unwrap_or_default();
+            extra.push_str(&format!("  ({at}{e})"));
+        }
+        s.push_str(&format!(
+            "{:<36}  {:<8}  {:<15}  {:>3}  {}{}\n",
+            r.id, r.state, r.kind, r.attempts, r.to_email, extra
+        ));
+    }
+    s.push_str(&totals_line(&list.totals));
+    s.push('\n');
+    s.push_str(&docket_app::mail::delivery_line(app, &list.delivery));
+    if let Some(n) = notice {
+        s.push('\n');
+        s.push_str(&n);
+    }
+    s
+}
+
+/// "合计 N：pending 3 · sent 10 …" (every state, zeros included).
+fn totals_line(totals: &[(String, i64)]) -> String {
+    let all: i64 = totals.iter().map(|(_, n)| n).sum();
+    let parts: Vec<String> = [
+        State::Pending,
+        State::Sending,
+        State::Sent,
+        State::Dead,
+        State::Digested,
+    ]
+    .iter()
+    .map(|st| {
+        let n: i64 = totals
+            .iter()
+            .filter(|(c, _)| c == st.code())
+            .map(|(_, n)| n)
+            .sum();
+        format!("{} {n}", st.code())
+    })
+    .collect();
+    format!("合计 {all}：{}", parts.join(" · "))
 }

@@ -32,19 +32,19 @@ pub async fn list(
 ) -> ApiResult<Json<Value>> {
     let state = match q.state.as_deref() {
         None => None,
-        Some("pending") => Some(MailState::Pending),
-        Some("sent") => Some(MailState::Sent),
-        Some("dead") => Some(MailState::Dead),
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "state: {other:?}: expected pending, sent or dead"
-            )));
-        }
+        Some(code) => match MailState::parse(code) {
+            Some(st) => Some(st),
+            None => {
+                return Err(ApiError::bad_request(format!(
+                    "state: {code:?}: expected pending, sending, sent, dead or digested"
+                )));
+            }
+        },
     };
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let rows = uc::list_mail(&s.app, &actor, state, limit).await?;
+    let list = uc::list_mail(&s.app, &actor, state, limit).await?;
     Ok(Json(json!(
-        rows.iter().map(uc::mail_entry).collect::<Vec<_>>()
+        list.rows.iter().map(uc::mail_entry).collect::<Vec<_>>()
     )))
 }
 

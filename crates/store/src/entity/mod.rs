@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod attachments;
 pub mod bulletins;
 pub mod calendar_years;
+pub mod delivery_breaker;
 pub mod dispatch_cycles;
 pub mod imports;
 pub mod indicators;

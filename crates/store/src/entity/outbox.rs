@@ -30,6 +30,7 @@ pub struct Model {
     pub lease_owner: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
+    pub last_error_at: Option<i64>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
 }

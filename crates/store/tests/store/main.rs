@@ -2,6 +2,7 @@
 //! each test on a fresh migrated database): one binary, a module per area.
 
 mod auth;
+mod breaker;
 mod cycles;
 mod issues;
 mod leases;

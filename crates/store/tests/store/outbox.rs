@@ -121,8 +121,12 @@ async fn only_the_owner_marks(t: &TestDb) {
         .unwrap()
         .remove(0);
     assert_eq!(outbox::mark_sent(c, "d2", &[row.id], 5).await.unwrap(), 0);
-    assert!(!outbox::mark_retry(c, "d2", row.id, 50, "x").await.unwrap());
-    assert!(!outbox::mark_dead(c, "d2", row.id, "x").await.unwrap());
+    assert!(
+        !outbox::mark_retry(c, "d2", row.id, 50, "x", 50)
+            .await
+            .unwrap()
+    );
+    assert!(!outbox::mark_dead(c, "d2", row.id, "x", 50).await.unwrap());
     assert_eq!(outbox::mark_sent(c, "d1", &[row.id], 5).await.unwrap(), 1);
     let sent = outbox::find(c, row.id).await.unwrap().unwrap();
     assert_eq!(
@@ -199,12 +203,12 @@ async fn retry_and_dead_letters(t: &TestDb) {
     let rows = claim_due(c, &spec("d1", 0, &[]), 10).await.unwrap();
     let id = |k: &str| rows.iter().find(|r| r.dedupe_key == k).unwrap().id;
     assert!(
-        outbox::mark_retry(c, "d1", id("r"), 5_000, "421 busy")
+        outbox::mark_retry(c, "d1", id("r"), 5_000, "421 busy", 1_000)
             .await
             .unwrap()
     );
     assert!(
-        outbox::mark_dead(c, "d1", id("d"), "550 no such user")
+        outbox::mark_dead(c, "d1", id("d"), "550 no such user", 1_000)
             .await
             .unwrap()
     );
