@@ -47,7 +47,7 @@ pub(crate) fn link(text: &str, base: &str, prefix: &str) -> String {
 }
 
 /// The value of cookie `name` set by a response.
-fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+pub(crate) fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
     r.headers()
         .get_all(SET_COOKIE)
         .iter()
@@ -59,13 +59,13 @@ fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// The hidden CSRF field of a page.
-fn csrf_field(html: &str) -> String {
+pub(crate) fn csrf_field(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
     html[at..].split('"').next().unwrap().to_string()
 }
 
 /// GETs a form page; returns (csrf cookie, csrf field, status, html).
-async fn form(s: &Server, path: &str) -> (String, String, u16, String) {
+pub(crate) async fn form(s: &Server, path: &str) -> (String, String, u16, String) {
     let r = s.http.get(s.url(path)).send().await.unwrap();
     let status = r.status().as_u16();
     let cookie = set_cookie(&r, "docket_csrf").unwrap_or_default();

@@ -10,6 +10,7 @@ mod http_auth;
 mod issue;
 mod limits;
 mod mail;
+mod pages;
 mod report;
 mod scheduler;
 mod server;
