@@ -11,6 +11,7 @@ mod issue;
 mod limits;
 mod mail;
 mod pages;
+mod reliability;
 mod report;
 mod scheduler;
 mod server;

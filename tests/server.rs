@@ -28,6 +28,20 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
+/// A copy of the sample configuration with `edit` applied to its text, beside links to the
+/// sample's templates and calendar; keep the folder while the server runs.
+pub fn edited_config(edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("config folder");
+    let text = std::fs::read_to_string(sample_config()).expect("sample config");
+    std::fs::write(dir.path().join("docket.toml"), edit(&text)).expect("write config");
+    let from = sample_config();
+    let from = from.parent().expect("config folder");
+    for sub in ["templates", "calendar"] {
+        std::os::unix::fs::symlink(from.join(sub), dir.path().join(sub)).expect("link");
+    }
+    dir
+}
+
 /// A bearer token acting as `official`.
 pub fn token(db_url: &str, official: &str) -> String {
     let o = docket(
@@ -43,13 +57,18 @@ impl Server {
     /// Starts `docket run` on `db_url` with the sample config; `smtp` is the mail server's
     /// URL (none: `.eml` files in `dir`). Waits until `/healthz` answers.
     pub async fn start(db_url: &str, dir: &Path, smtp: Option<&str>) -> Server {
+        Server::start_with(db_url, dir, smtp, &sample_config()).await
+    }
+
+    /// As [`Server::start`] with the configuration file `config`.
+    pub async fn start_with(db_url: &str, dir: &Path, smtp: Option<&str>, config: &Path) -> Server {
         let port = free_port();
         let log = tempfile::NamedTempFile::new().expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
         cmd.current_dir(dir)
             .args(["run", "--listen", &format!("127.0.0.1:{port}")])
             .env("DOCKET_DATABASE_URL", db_url)
-            .env("DOCKET_CONFIG", sample_config())
+            .env("DOCKET_CONFIG", config)
             .env("DOCKET_SECRET", SECRET)
             .env("DOCKET_LOG", "info")
             .env_remove("DOCKET_SMTP_URL")
@@ -94,6 +113,12 @@ impl Server {
     /// What the server logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+
+    /// Kills the process with SIGKILL (no shutdown work at all) and reaps it.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Sends SIGTERM and waits for the process to end; returns whether it exited 0.

@@ -115,7 +115,9 @@ impl BulletinHook for QueueBulletin {
 /// Bad input for a bad mail configuration; unexpected if the scheduler or delivery fails.
 pub async fn run_background(app: &App, stop: watch::Receiver<bool>) -> AppResult {
     let dispatcher = app.dispatcher()?;
-    let scheduler = app.new_scheduler(None)?;
+    // `docket run` holds the SQLite file's run lock: no other scheduler can be alive, so a
+    // lease left by a killed process is taken over rather than waited out.
+    let scheduler = app.new_scheduler(None)?.exclusive();
     let stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|v| *v).await;
     };

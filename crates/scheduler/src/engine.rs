@@ -91,6 +91,7 @@ pub struct Scheduler {
     bulletin: Option<Arc<dyn BulletinHook>>,
     jobs: HashMap<String, Arc<dyn JobHook>>,
     anchor: Arc<Mutex<Option<DateTime<Utc>>>>,
+    exclusive: bool,
 }
 
 impl std::fmt::Debug for Scheduler {
@@ -128,7 +129,16 @@ impl Scheduler {
             bulletin: None,
             jobs: HashMap::new(),
             anchor: Arc::new(Mutex::new(None)),
+            exclusive: false,
         })
+    }
+
+    /// Declares that no other scheduler process can run on this database (the caller holds
+    /// the SQLite file's run lock): a lease left unexpired by a process that died is taken
+    /// over at start instead of refused. No effect on PostgreSQL, where a follower waits.
+    pub fn exclusive(mut self) -> Self {
+        self.exclusive = true;
+        self
     }
 
     /// Sets the holder id (tests name their replicas).
@@ -205,6 +215,14 @@ impl Scheduler {
         if got.is_none() && self.db.backend == Backend::Sqlite {
             let l = scheduling::lease(&self.db.conn, LEASE).await?;
             let (holder, until) = l.map(|l| (l.holder, l.expires_at)).unwrap_or_default();
+            if self.exclusive {
+                // The caller holds the file's run lock: the holder is a process that died
+                // (kill -9, power loss) before its lease ran out.
+                tracing::warn!(%holder, "taking over the scheduler lease left by a process that is gone");
+                scheduling::seize_lease(&self.db.conn, LEASE, &self.holder, to_ms(now), ttl)
+                    .await?;
+                return Ok(());
+            }
             return Err(SchedulerError::AlreadyRunning {
                 holder,
                 until: from_ms(until)

@@ -240,6 +240,29 @@ pub async fn acquire_lease<C: ConnectionTrait>(
         .map(|l| l.token))
 }
 
+/// Takes lease `name` for `holder` whoever holds it (a new token, so the old holder's
+/// writes are fenced off): only for a caller that knows the holder is gone, e.g. a
+/// `docket run` holding the SQLite file's run lock after a kill -9 left the lease unexpired.
+///
+/// # Errors
+/// [`StoreError::Db`] if a statement fails.
+pub async fn seize_lease<C: ConnectionTrait>(
+    conn: &C,
+    name: &str,
+    holder: &str,
+    now_ms: i64,
+    ttl_ms: i64,
+) -> Result<Option<i64>, StoreError> {
+    let backend = conn.get_database_backend();
+    conn.execute_raw(stmt(
+        backend,
+        "UPDATE leases SET token = token + 1, holder = $2, expires_at = $3 WHERE name = $1 AND holder <> $2",
+        vec![name.into(), holder.into(), (now_ms + ttl_ms).into()],
+    ))
+    .await?;
+    acquire_lease(conn, name, holder, now_ms, ttl_ms).await
+}
+
 /// Checks, inside the caller's transaction, that `holder` still holds `name` with `token`
 /// (the fence every leader write passes). On PostgreSQL it locks the lease row until the
 /// transaction ends, so no take-over can slip in before the commit.
