@@ -31,6 +31,8 @@ pub struct ProjectView {
     pub project: ProjectListing,
     /// Its issues, open and closed, oldest first.
     pub issues: Vec<docket_workflow::service::IssueSummary>,
+    /// Plans per year, monthly progress, milestones and field changes from imports.
+    pub history: docket_store::project_history::ProjectHistory,
 }
 
 /// Project `code` (of `year`'s plan, or the latest) if `actor` may see it, with its issues.
@@ -62,5 +64,13 @@ pub async fn show_project(
         Some(_) => crate::issues::list_issues(app, actor, &filter, false).await?,
         None => Vec::new(),
     };
-    Ok(ProjectView { project, issues })
+    let history = match id {
+        Some(id) => docket_store::project_history::project_history(&app.db.conn, id).await?,
+        None => Default::default(),
+    };
+    Ok(ProjectView {
+        project,
+        issues,
+        history,
+    })
 }

@@ -23,6 +23,7 @@ pub mod issues;
 pub mod library;
 pub mod outbox;
 pub mod progress;
+pub mod project_history;
 pub mod reference;
 pub mod run_lock;
 pub mod scheduling;

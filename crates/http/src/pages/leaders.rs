@@ -113,8 +113,48 @@ pub(crate) async fn project(
             }
         })
         .collect();
+    let h = &v.history;
+    let progress: Vec<_> = h
+        .progress
+        .iter()
+        .rev()
+        .take(12)
+        .map(|m| {
+            minijinja::context! {
+                month => m.month.clone(),
+                ytd => view::wan(m.ytd_completed_yuan),
+                prior => m.prior_ytd_completed_yuan.map(view::wan),
+            }
+        })
+        .collect();
+    let milestones: Vec<_> = h
+        .milestones
+        .iter()
+        .map(|m| {
+            minijinja::context! {
+                label => docket_domain::project::Milestone::parse(&m.milestone)
+                    .map_or("其他节点", docket_domain::project::Milestone::label_zh),
+                planned => m.planned.map(view::date),
+                actual => m.actual.map(view::date),
+            }
+        })
+        .collect();
+    let changes: Vec<_> = h
+        .changes
+        .iter()
+        .rev()
+        .map(|c| {
+            let (field, old) = view::change(&c.field, c.old.as_deref());
+            let (_, new) = view::change(&c.field, c.new.as_deref());
+            minijinja::context! {
+                field, old, new, file => c.file.clone(),
+                at => view::time(&s, docket_store::time::from_ms(c.at)),
+            }
+        })
+        .collect();
     let pj = &v.project;
     let ctx = minijinja::context! {
+        progress, milestones, changes,
         me => p.me(&s),
         code => pj.code.clone(), name => pj.name.clone(),
         level => level(&pj.level),
