@@ -22,7 +22,11 @@ pub fn parse_month(text: &str) -> AppResult<Month> {
 /// Bad input for a month that has no bulletin (January, before the first issue).
 pub async fn bulletin_model(app: &App, month: Month) -> AppResult<Bulletin> {
     let c = &app.config;
-    Ok(docket_bulletin::build(&app.db.conn, &c.core, &c.bulletin, &app.calendar, month).await?)
+    let mut b =
+        docket_bulletin::build(&app.db.conn, &c.core, &c.bulletin, &app.calendar, month).await?;
+    // The date of issue (印发日期) by the app's clock, in the office's time zone.
+    b.meta.issued = app.today();
+    Ok(b)
 }
 
 /// The bulletin of `month` if it has data: an empty one (no projects, plans or completed
@@ -84,7 +88,8 @@ pub async fn send_bulletin(
         return Err(docket_bulletin::BulletinError::NoRecipients.into());
     }
     let b = bulletin_with_data(app, month).await?;
-    let rendered = docket_bulletin::render_all(&b)?;
+    // Rendered before the write transaction: typesetting the PDF holds no lock.
+    let rendered = docket_bulletin::render_all(&b, &app.config.bulletin.attach)?;
     let now = docket_store::time::to_ms(app.now());
     let tx = app
         .db

@@ -36,15 +36,19 @@ impl BulletinHook for QueueBulletin {
     ) -> BoxFuture<'a, Result<String, String>> {
         Box::pin(async move {
             let c = &self.config;
-            let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.calendar, month)
+            let mut b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.calendar, month)
                 .await
                 .map_err(|e| e.to_string())?;
+            b.meta.issued = now
+                .with_timezone(&c.core.timezone().unwrap_or(chrono_tz::Asia::Shanghai))
+                .date_naive();
             if let Some(reason) = docket_bulletin::emptiness(&b) {
                 // Held, not mailed: leaders never receive an empty bulletin.
                 tracing::warn!(%month, %reason, "bulletin held: empty");
                 return Ok(format!("bulletin {month} held (not sent): {reason}"));
             }
-            let rendered = docket_bulletin::render_all(&b).map_err(|e| e.to_string())?;
+            let rendered =
+                docket_bulletin::render_all(&b, &c.bulletin.attach).map_err(|e| e.to_string())?;
             let q = docket_bulletin::queue_bulletin(
                 txn,
                 &c.core,
