@@ -131,10 +131,16 @@ pub fn typeset(b: &Bulletin) -> Result<PagedDocument, BulletinError> {
 /// # Errors
 /// As [`typeset`], and [`BulletinError::Pdf`] when the export fails.
 pub fn render(b: &Bulletin) -> Result<Vec<u8>, BulletinError> {
-    let pages = typeset(b)?;
-    let options = typst_pdf::PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!("docket-bulletin-{}", b.month)),
-        ..Default::default()
-    };
-    typst_pdf::pdf(&pages, &options).map_err(|e| diagnostics("PDF export", &e[..]))
+    let pages = typeset(b);
+    let pdf = pages.and_then(|pages| {
+        let options = typst_pdf::PdfOptions {
+            ident: typst::foundations::Smart::Custom(format!("docket-bulletin-{}", b.month)),
+            ..Default::default()
+        };
+        typst_pdf::pdf(&pages, &options).map_err(|e| diagnostics("PDF export", &e[..]))
+    });
+    // Typst memoises layout across compilations; a service renders a bulletin a month, so
+    // the cache is dropped rather than kept growing (each render starts cold).
+    typst::comemo::evict(0);
+    pdf
 }
