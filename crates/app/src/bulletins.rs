@@ -50,7 +50,7 @@ async fn bulletin_with_data(app: &App, month: Month) -> AppResult<Bulletin> {
 /// database fails.
 pub async fn build_bulletin(app: &App, month: Month, format: Format) -> AppResult<Vec<u8>> {
     let b = bulletin_with_data(app, month).await?;
-    let bytes = format.render(&b)?;
+    let (b, bytes) = render_off_runtime(b, move |b| format.render(b)).await?;
     docket_store::bulletin::record_bulletin(
         &app.db.conn,
         month.key(),
@@ -61,6 +61,21 @@ pub async fn build_bulletin(app: &App, month: Month, format: Format) -> AppResul
     )
     .await?;
     Ok(bytes)
+}
+
+/// Runs `render` on a blocking thread: typesetting a PDF of thousands of rows takes long
+/// enough to stall the HTTP service's other requests if run on the runtime.
+async fn render_off_runtime<T: Send + 'static>(
+    b: Bulletin,
+    render: impl FnOnce(&Bulletin) -> Result<T, docket_bulletin::BulletinError> + Send + 'static,
+) -> AppResult<(Bulletin, T)> {
+    let (b, out) = tokio::task::spawn_blocking(move || {
+        let out = render(&b);
+        (b, out)
+    })
+    .await
+    .map_err(|e| AppError::unexpected("rendering the bulletin", e))?;
+    Ok((b, out?))
 }
 
 /// How many recipients a send queued.
@@ -89,7 +104,9 @@ pub async fn send_bulletin(
     }
     let b = bulletin_with_data(app, month).await?;
     // Rendered before the write transaction: typesetting the PDF holds no lock.
-    let rendered = docket_bulletin::render_all(&b, &app.config.bulletin.attach)?;
+    let attach = app.config.bulletin.attach.clone();
+    let (b, rendered) =
+        render_off_runtime(b, move |b| docket_bulletin::render_all(b, &attach)).await?;
     let now = docket_store::time::to_ms(app.now());
     let tx = app
         .db

@@ -224,12 +224,18 @@ pub fn document(b: &Bulletin) -> Official {
         compiled_by,
         issued,
         title,
-        subtitle: format!(
-            "（{}{}{}）",
-            super::cutoff_line(b),
-            t(b, "，序时进度", "; schedule target "),
-            fmt_percent(b.schedule_target)
-        ),
+        subtitle: match lang {
+            Language::Zh => format!(
+                "（{}，序时进度{}）",
+                super::cutoff_line(b),
+                fmt_percent(b.schedule_target)
+            ),
+            Language::En => format!(
+                "({}; schedule target {})",
+                super::cutoff_line(b),
+                fmt_percent(b.schedule_target)
+            ),
+        },
         blocks: body(b),
         imprint,
         imprint_date,
