@@ -11,8 +11,9 @@ use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, Shading, ShdType,
-    SpecialIndentType, Table, TableAlignmentType, TableCell, TableLayoutType, TableRow, WidthType,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Shading,
+    ShdType, SpecialIndentType, Table, TableAlignmentType, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, WidthType,
 };
 
 use super::official::{Block, Cell, Official, document};
@@ -49,8 +50,13 @@ fn first(list: &[String], fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_string())
 }
 
+/// Chinese text in the role's family; Latin letters and digits in Times New Roman, as
+/// official documents set them (and narrower in the tables' figure columns).
 fn fonts(f: &str) -> RunFonts {
-    RunFonts::new().east_asia(f).ascii(f).hi_ansi(f)
+    RunFonts::new()
+        .east_asia(f)
+        .ascii("Times New Roman")
+        .hi_ansi("Times New Roman")
 }
 
 fn run(text: &str, font: &str, size: usize) -> Run {
@@ -65,12 +71,17 @@ fn fixed_line(twips: i32) -> LineSpacing {
         .after(0)
 }
 
-fn border(position: ParagraphBorderPosition, eighths: usize, colour: &str) -> ParagraphBorder {
+fn rule(position: ParagraphBorderPosition, eighths: usize, colour: &str) -> ParagraphBorder {
     ParagraphBorder::new(position)
         .val(BorderType::Single)
         .size(eighths)
         .space(1)
         .color(colour)
+}
+
+/// One rule of a paragraph (the others stay off: docx-rs's default borders box it).
+fn border(position: ParagraphBorderPosition, eighths: usize, colour: &str) -> ParagraphBorders {
+    ParagraphBorders::with_empty().set(rule(position, eighths, colour))
 }
 
 fn page_footer(font: &str, align: AlignmentType) -> Footer {
@@ -169,6 +180,8 @@ fn table(t: &super::official::Table, font: &str) -> Table {
         .layout(TableLayoutType::Fixed)
         .align(TableAlignmentType::Center)
         .width(TEXT_WIDTH as usize, WidthType::Dxa)
+        // Narrow cell padding (2 pt a side): nine columns share 156 mm.
+        .margins(TableCellMargins::new().margin(20, 40, 20, 40))
 }
 
 fn compose(o: &Official, f: &Fonts) -> Docx {
@@ -219,7 +232,7 @@ fn compose(o: &Official, f: &Fonts) -> Docx {
     unit_line.property =
         unit_line
             .property
-            .set_border(border(ParagraphBorderPosition::Bottom, 12, RED));
+            .set_borders(border(ParagraphBorderPosition::Bottom, 12, RED));
     doc = doc.add_paragraph(unit_line);
     doc = doc.add_paragraph(
         centred(&o.title, &f.title, TITLE).line_spacing(LineSpacing::new().before(240).after(0)),
@@ -265,7 +278,7 @@ fn compose(o: &Official, f: &Fonts) -> Docx {
         if first {
             p.property = p
                 .property
-                .set_border(border(ParagraphBorderPosition::Top, 8, "000000"));
+                .set_borders(border(ParagraphBorderPosition::Top, 8, "000000"));
             first = false;
         }
         doc = doc.add_paragraph(p);
@@ -285,14 +298,12 @@ fn compose(o: &Official, f: &Fonts) -> Docx {
                 .val(docx_rs::TabValueType::Right)
                 .pos(TEXT_WIDTH as usize - 560),
         );
-    last.property = last
-        .property
-        .set_border(border(ParagraphBorderPosition::Bottom, 8, "000000"));
+    let mut rules = border(ParagraphBorderPosition::Bottom, 8, "000000");
     if first {
-        last.property = last
-            .property
-            .set_border(border(ParagraphBorderPosition::Top, 8, "000000"));
+        // No 报/送/发 line: this line carries the imprint's top rule too.
+        rules = rules.set(rule(ParagraphBorderPosition::Top, 8, "000000"));
     }
+    last.property = last.property.set_borders(rules);
     doc.add_paragraph(last)
 }
 
