@@ -22,7 +22,11 @@ pub fn parse_month(text: &str) -> AppResult<Month> {
 /// Bad input for a month that has no bulletin (January, before the first issue).
 pub async fn bulletin_model(app: &App, month: Month) -> AppResult<Bulletin> {
     let c = &app.config;
-    Ok(docket_bulletin::build(&app.db.conn, &c.core, &c.bulletin, &app.calendar, month).await?)
+    let mut b =
+        docket_bulletin::build(&app.db.conn, &c.core, &c.bulletin, &app.calendar, month).await?;
+    // The date of issue (印发日期) by the app's clock, in the office's time zone.
+    b.meta.issued = app.today();
+    Ok(b)
 }
 
 /// The bulletin of `month` if it has data: an empty one (no projects, plans or completed
@@ -46,7 +50,7 @@ async fn bulletin_with_data(app: &App, month: Month) -> AppResult<Bulletin> {
 /// database fails.
 pub async fn build_bulletin(app: &App, month: Month, format: Format) -> AppResult<Vec<u8>> {
     let b = bulletin_with_data(app, month).await?;
-    let bytes = format.render(&b)?;
+    let (b, bytes) = render_off_runtime(b, move |b| format.render(b)).await?;
     docket_store::bulletin::record_bulletin(
         &app.db.conn,
         month.key(),
@@ -57,6 +61,21 @@ pub async fn build_bulletin(app: &App, month: Month, format: Format) -> AppResul
     )
     .await?;
     Ok(bytes)
+}
+
+/// Runs `render` on a blocking thread: typesetting a PDF of thousands of rows takes long
+/// enough to stall the HTTP service's other requests if run on the runtime.
+async fn render_off_runtime<T: Send + 'static>(
+    b: Bulletin,
+    render: impl FnOnce(&Bulletin) -> Result<T, docket_bulletin::BulletinError> + Send + 'static,
+) -> AppResult<(Bulletin, T)> {
+    let (b, out) = tokio::task::spawn_blocking(move || {
+        let out = render(&b);
+        (b, out)
+    })
+    .await
+    .map_err(|e| AppError::unexpected("rendering the bulletin", e))?;
+    Ok((b, out?))
 }
 
 /// How many recipients a send queued.
@@ -84,7 +103,10 @@ pub async fn send_bulletin(
         return Err(docket_bulletin::BulletinError::NoRecipients.into());
     }
     let b = bulletin_with_data(app, month).await?;
-    let rendered = docket_bulletin::render_all(&b)?;
+    // Rendered before the write transaction: typesetting the PDF holds no lock.
+    let attach = app.config.bulletin.attach.clone();
+    let (b, rendered) =
+        render_off_runtime(b, move |b| docket_bulletin::render_all(b, &attach)).await?;
     let now = docket_store::time::to_ms(app.now());
     let tx = app
         .db

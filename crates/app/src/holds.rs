@@ -115,7 +115,7 @@ pub async fn release_hold(app: &App, actor: &Actor, number: i64) -> AppResult<us
                     "hold {number}: the bulletin is still empty, not released ({reason}); drop it with `docket hold drop {number}`"
                 )));
             }
-            let rendered = docket_bulletin::render_all(&b)?;
+            let rendered = docket_bulletin::render_all(&b, &app.config.bulletin.attach)?;
             Some((b, rendered))
         }
         HoldKind::DispatchSheet => None,

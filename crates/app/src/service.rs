@@ -37,9 +37,12 @@ impl BulletinHook for QueueBulletin {
     ) -> BoxFuture<'a, Result<String, String>> {
         Box::pin(async move {
             let c = &self.config;
-            let b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.calendar, month)
+            let mut b = docket_bulletin::build(txn, &c.core, &c.bulletin, &self.calendar, month)
                 .await
                 .map_err(|e| e.to_string())?;
+            b.meta.issued = now
+                .with_timezone(&c.core.timezone().unwrap_or(chrono_tz::Asia::Shanghai))
+                .date_naive();
             // Held, not mailed: leaders never receive an empty bulletin, and with
             // `[bulletin] approve` none the office has not released.
             let held = match docket_bulletin::emptiness(&b) {
@@ -69,7 +72,8 @@ impl BulletinHook for QueueBulletin {
                     h.number
                 ));
             }
-            let rendered = docket_bulletin::render_all(&b).map_err(|e| e.to_string())?;
+            let rendered =
+                docket_bulletin::render_all(&b, &c.bulletin.attach).map_err(|e| e.to_string())?;
             let q = docket_bulletin::queue_bulletin(
                 txn,
                 &c.core,

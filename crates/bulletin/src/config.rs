@@ -1,5 +1,6 @@
 //! The `[bulletin]` table of `config/docket.toml`: warning lights, the start-rate
-//! definition, the distribution list, issue numbering and the data cut-off.
+//! definition, the distribution list, issue numbering, the data cut-off, the attachments of
+//! the email, and the official-document (公文) form of the DOCX and PDF with its fonts.
 
 use docket_domain::config::{ConfigError, CoreConfig};
 use docket_domain::period::Month;
@@ -116,6 +117,115 @@ pub struct BulletinConfig {
     /// (`docket hold list`, reason 待审核) and sent only when released.
     #[serde(default)]
     pub approve: bool,
+    /// The files attached to the bulletin's email, in order (default `["pdf", "xlsx"]`).
+    #[serde(default = "d_attach")]
+    pub attach: Vec<Attachment>,
+    /// The official-document form (红头, 报/送/发) of the DOCX and PDF.
+    #[serde(default)]
+    pub document: DocumentConfig,
+    /// The fonts of the DOCX and PDF.
+    #[serde(default)]
+    pub fonts: FontsConfig,
+}
+
+/// A file attached to the bulletin's email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attachment {
+    /// The 公文 as PDF (needs a CJK font on the machine).
+    Pdf,
+    /// The 公文 as Word (DOCX).
+    Docx,
+    /// The workbook.
+    Xlsx,
+}
+
+fn d_attach() -> Vec<Attachment> {
+    vec![Attachment::Pdf, Attachment::Xlsx]
+}
+
+/// `[bulletin.document]`: the 公文 form of the DOCX and PDF.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentConfig {
+    /// The masthead printed in red (红头, 发文机关标志); default "{city}重点项目建设月通报".
+    #[serde(default)]
+    pub masthead: Option<String>,
+    /// The compiling unit (编发单位) under the masthead and in the imprint; default
+    /// `[office] name`.
+    #[serde(default)]
+    pub compiled_by: Option<String>,
+    /// 报: the bodies the bulletin is reported to (e.g. 市委、市政府主要领导).
+    #[serde(default)]
+    pub report_to: Vec<String>,
+    /// 送: the bodies it is sent to.
+    #[serde(default)]
+    pub copy_to: Vec<String>,
+    /// 发: the bodies it is distributed to.
+    #[serde(default)]
+    pub distribute_to: Vec<String>,
+}
+
+/// `[bulletin.fonts]`: font families by role, each a list tried in order; the Noto CJK
+/// fallback is appended to each. Names may be the family's English or Chinese name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontsConfig {
+    /// The masthead and the title (方正小标宋).
+    #[serde(default = "d_title_fonts")]
+    pub title: Vec<String>,
+    /// Section headings (黑体).
+    #[serde(default = "d_heading_fonts")]
+    pub heading: Vec<String>,
+    /// Body text and tables (仿宋_GB2312).
+    #[serde(default = "d_body_fonts")]
+    pub body: Vec<String>,
+    /// The fallback of the title and body: a serif CJK family (default Noto Serif CJK SC).
+    #[serde(default = "d_serif")]
+    pub fallback_serif: String,
+    /// The fallback of the headings: a sans-serif CJK family (default Noto Sans CJK SC).
+    #[serde(default = "d_sans")]
+    pub fallback_sans: String,
+    /// Folders searched for fonts besides the system's (fontconfig's list, /usr/share/fonts).
+    #[serde(default)]
+    pub dirs: Vec<String>,
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_string()).collect()
+}
+fn d_title_fonts() -> Vec<String> {
+    strings(&[
+        "方正小标宋简体",
+        "方正小标宋_GBK",
+        "FZXiaoBiaoSong-B05S",
+        "FZXiaoBiaoSong-B05",
+    ])
+}
+fn d_heading_fonts() -> Vec<String> {
+    strings(&["黑体", "SimHei"])
+}
+fn d_body_fonts() -> Vec<String> {
+    strings(&["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong"])
+}
+fn d_serif() -> String {
+    "Noto Serif CJK SC".into()
+}
+fn d_sans() -> String {
+    "Noto Sans CJK SC".into()
+}
+
+impl Default for FontsConfig {
+    fn default() -> Self {
+        FontsConfig {
+            title: d_title_fonts(),
+            heading: d_heading_fonts(),
+            body: d_body_fonts(),
+            fallback_serif: d_serif(),
+            fallback_sans: d_sans(),
+            dirs: Vec::new(),
+        }
+    }
 }
 
 fn d_first_number() -> u32 {
@@ -133,6 +243,9 @@ impl Default for BulletinConfig {
             first_month: None,
             cutoff_day: 0,
             approve: false,
+            attach: d_attach(),
+            document: DocumentConfig::default(),
+            fonts: FontsConfig::default(),
         }
     }
 }
@@ -196,6 +309,28 @@ impl BulletinConfig {
                 ));
             }
             (None, Numbering::Yearly) => {}
+        }
+        let mut seen = Vec::new();
+        for (i, a) in self.attach.iter().enumerate() {
+            if seen.contains(a) {
+                return Err(ConfigError::new(
+                    format!("bulletin.attach[{i}]"),
+                    "listed twice",
+                ));
+            }
+            seen.push(*a);
+        }
+        for (key, list) in [
+            ("title", &self.fonts.title),
+            ("heading", &self.fonts.heading),
+            ("body", &self.fonts.body),
+        ] {
+            if let Some(i) = list.iter().position(|f| f.trim().is_empty()) {
+                return Err(ConfigError::new(
+                    format!("bulletin.fonts.{key}[{i}]"),
+                    "a font family name must not be empty",
+                ));
+            }
         }
         if self.cutoff_day > 28 {
             return Err(ConfigError::new(

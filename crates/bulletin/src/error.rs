@@ -37,6 +37,23 @@ pub enum BulletinError {
     /// The XLSX writer failed.
     #[error("cannot write the XLSX workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// The DOCX package could not be written.
+    #[error("cannot write the DOCX document: {0}")]
+    Docx(String),
+    /// The PDF could not be typeset; the message names what failed.
+    #[error("cannot typeset the PDF: {0}")]
+    Pdf(String),
+    /// No usable CJK font for a role of the PDF: the message names the `bulletin.fonts` key,
+    /// the families looked for and where.
+    #[error(
+        "{key}: no CJK font found (looked for {wanted}); install fonts-noto-cjk or name an installed font (bulletin.fonts.dirs adds folders to search)"
+    )]
+    NoFont {
+        /// The config key, e.g. `bulletin.fonts.body`.
+        key: String,
+        /// The families looked for, joined.
+        wanted: String,
+    },
     /// The JSON could not be produced.
     #[error("cannot serialise the bulletin: {0}")]
     Json(#[from] serde_json::Error),
@@ -57,6 +74,7 @@ impl BulletinError {
                 | BulletinError::BeforeFirstIssue { .. }
                 | BulletinError::NoRecipients
                 | BulletinError::UnknownRecipient(_)
+                | BulletinError::NoFont { .. }
         )
     }
 }

@@ -5,7 +5,7 @@
 //! list with warning lights; starts and the start rate; pre-construction milestones; issue
 //! statistics; city indicators — computed from a few set-based queries of
 //! `docket_store::bulletin`, and its outputs: the contract's JSON, email-ready HTML, plain
-//! text and XLSX. The pure formulas live in [`formula`]. Sending queues one email per
+//! text, XLSX, and the official document (公文) as DOCX and as PDF typeset in-process. The pure formulas live in [`formula`]. Sending queues one email per
 //! recipient through the outbox ([`send`]); the notifier delivers them.
 //!
 //! It imports `docket-domain` and `docket-store`, never another feature crate.
@@ -35,10 +35,14 @@ pub enum Format {
     Text,
     /// An XLSX workbook (binary).
     Xlsx,
+    /// The official document (公文) as Word (binary).
+    Docx,
+    /// The official document (公文) as PDF (binary; needs a CJK font on the machine).
+    Pdf,
 }
 
 impl Format {
-    /// Parses `json`, `html`, `text` or `xlsx`.
+    /// Parses `json`, `html`, `text`, `xlsx`, `docx` or `pdf`.
     ///
     /// # Errors
     /// A message naming the accepted formats.
@@ -48,16 +52,50 @@ impl Format {
             "html" => Ok(Format::Html),
             "text" | "txt" => Ok(Format::Text),
             "xlsx" => Ok(Format::Xlsx),
+            "docx" => Ok(Format::Docx),
+            "pdf" => Ok(Format::Pdf),
             other => Err(format!(
-                "unknown format {other:?} (expected json, html, text or xlsx)"
+                "unknown format {other:?} (expected json, html, text, xlsx, docx or pdf)"
             )),
+        }
+    }
+
+    /// Whether the output is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Docx | Format::Pdf)
+    }
+
+    /// The file extension: `json`, `html`, `txt`, `xlsx`, `docx`, `pdf`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Text => "txt",
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// The media type, e.g. `application/pdf`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Text => "text/plain; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Pdf => "application/pdf",
         }
     }
 
     /// Renders `b` in this format.
     ///
     /// # Errors
-    /// [`BulletinError::Xlsx`] or [`BulletinError::Json`].
+    /// [`BulletinError::Xlsx`], [`BulletinError::Json`], [`BulletinError::Docx`],
+    /// [`BulletinError::Pdf`], or [`BulletinError::NoFont`] (PDF without a CJK font).
     pub fn render(self, b: &Bulletin) -> Result<Vec<u8>, BulletinError> {
         Ok(match self {
             Format::Json => {
@@ -68,6 +106,8 @@ impl Format {
             Format::Html => render::html::render(b).into_bytes(),
             Format::Text => render::text::render(b).into_bytes(),
             Format::Xlsx => render::xlsx::render(b)?,
+            Format::Docx => render::docx::render(b)?,
+            Format::Pdf => render::pdf::render(b)?,
         })
     }
 }

@@ -1,12 +1,14 @@
 //! Queuing the bulletin by email: one message per recipient on the distribution list, with
-//! the HTML and text pre-rendered and the XLSX attached, through the outbox.
+//! the HTML and text pre-rendered and the files of `[bulletin] attach` (the PDF and the
+//! XLSX by default) attached, through the outbox.
 
 use docket_domain::config::CoreConfig;
 use docket_store::bulletin as q;
 use docket_store::outbox::{self, Delivery, NewAttachment, NewMessage};
 use sea_orm::ConnectionTrait;
 
-use crate::config::BulletinConfig;
+use crate::Format;
+use crate::config::{Attachment, BulletinConfig};
 use crate::error::BulletinError;
 use crate::model::Bulletin;
 use crate::render;
@@ -22,27 +24,48 @@ pub struct Rendered {
     pub text: String,
     /// HTML.
     pub html: String,
-    /// The XLSX workbook.
-    pub xlsx: Vec<u8>,
+    /// The attached files, in the order configured.
+    pub attachments: Vec<NewAttachment>,
 }
 
-/// Renders every output from the model.
+impl Attachment {
+    /// The output format of the attachment.
+    pub fn format(self) -> Format {
+        match self {
+            Attachment::Pdf => Format::Pdf,
+            Attachment::Docx => Format::Docx,
+            Attachment::Xlsx => Format::Xlsx,
+        }
+    }
+}
+
+/// Renders the email's parts and the `attach` files from the model.
 ///
 /// # Errors
-/// [`BulletinError::Xlsx`] or [`BulletinError::Json`].
-pub fn render_all(b: &Bulletin) -> Result<Rendered, BulletinError> {
+/// As [`Format::render`] for each attachment (a PDF without a CJK font is
+/// [`BulletinError::NoFont`]), or [`BulletinError::Json`].
+pub fn render_all(b: &Bulletin, attach: &[Attachment]) -> Result<Rendered, BulletinError> {
+    let mut attachments = Vec::with_capacity(attach.len());
+    for a in attach {
+        let f = a.format();
+        attachments.push(NewAttachment {
+            filename: attachment_filename(b, f),
+            content_type: f.content_type().into(),
+            data: f.render(b)?,
+        });
+    }
     Ok(Rendered {
         json: b.to_json()?,
         subject: render::subject(b),
         text: render::text::render(b),
         html: render::html::render(b),
-        xlsx: render::xlsx::render(b)?,
+        attachments,
     })
 }
 
-/// The attachment's file name, e.g. `bulletin-2024-09.xlsx`.
-pub fn xlsx_filename(b: &Bulletin) -> String {
-    format!("bulletin-{}.xlsx", b.month)
+/// An attachment's file name, e.g. `bulletin-2024-09.pdf`.
+pub fn attachment_filename(b: &Bulletin, format: Format) -> String {
+    format!("bulletin-{}.{}", b.month, format.extension())
 }
 
 /// What [`queue_bulletin`] did.
@@ -101,11 +124,6 @@ pub async fn queue_bulletin<C: ConnectionTrait>(
     } else {
         String::new()
     };
-    let attachment = NewAttachment {
-        filename: xlsx_filename(b),
-        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
-        data: rendered.xlsx.clone(),
-    };
     let messages: Vec<NewMessage> = recipients
         .iter()
         .map(|o| NewMessage {
@@ -125,7 +143,7 @@ pub async fn queue_bulletin<C: ConnectionTrait>(
             html_body: Some(rendered.html.clone()),
             delivery: Delivery::Immediate,
             period: Some(b.month.clone()),
-            attachments: vec![attachment.clone()],
+            attachments: rendered.attachments.clone(),
         })
         .collect();
     q::record_bulletin(

@@ -6,7 +6,7 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use docket_bulletin::config::BulletinConfig;
+use docket_bulletin::config::{Attachment, BulletinConfig};
 use docket_bulletin::{BulletinError, build, queue_bulletin, render_all};
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::period::Month;
@@ -242,7 +242,7 @@ async fn outputs_agree(t: &TestDb) {
     )
     .await
     .unwrap();
-    let r = render_all(&b).unwrap();
+    let r = render_all(&b, &[Attachment::Xlsx]).unwrap();
     for doc in [&r.html, &r.text] {
         assert!(doc.contains("2024年第8期"), "issue number");
         assert!(doc.contains("数据截至2024年9月30日"), "cut-off");
@@ -263,7 +263,8 @@ async fn outputs_agree(t: &TestDb) {
     assert!(!r.html.contains("<style"), "inline CSS only");
     assert!(r.subject.contains("第8期") && r.subject.contains("1-9月"));
 
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(r.xlsx.clone())).unwrap();
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(r.attachments[0].data.clone())).unwrap();
     assert_eq!(
         wb.sheet_names(),
         ["汇总", "分类别", "分区县", "滞后项目", "问题办理"]
@@ -417,7 +418,7 @@ async fn send_reaches_every_recipient_once(t: &TestDb) {
     let b = build(&t.db.conn, &core, &cfg, &WorkCalendar::default(), sep())
         .await
         .unwrap();
-    let r = render_all(&b).unwrap();
+    let r = render_all(&b, &cfg.attach).unwrap();
     let sink = SmtpSink::start();
     for round in 0..2 {
         let tx = t.db.conn.begin().await.unwrap();
@@ -451,9 +452,13 @@ async fn send_reaches_every_recipient_once(t: &TestDb) {
                 .contains("超序时进度7.0个百分点")
         );
         assert!(m.html.as_deref().unwrap_or("").contains("<svg"));
-        assert_eq!(m.attachments.len(), 1);
-        assert_eq!(m.attachments[0].0, "bulletin-2024-09.xlsx");
-        assert_eq!(m.attachments[0].1, r.xlsx);
+        // The default attachments: the 公文 as PDF, then the workbook.
+        assert_eq!(m.attachments.len(), 2);
+        assert_eq!(m.attachments[0].0, "bulletin-2024-09.pdf");
+        assert!(m.attachments[0].1.starts_with(b"%PDF-"));
+        assert_eq!(m.attachments[0].1, r.attachments[0].data);
+        assert_eq!(m.attachments[1].0, "bulletin-2024-09.xlsx");
+        assert_eq!(m.attachments[1].1, r.attachments[1].data);
     }
     let tx = t.db.conn.begin().await.unwrap();
     let q = queue_bulletin(&tx, &core, &cfg, &b, &r, true, 2_000)

@@ -45,14 +45,25 @@ async fn bulletin(app: &App) -> AppResult<String> {
     let b = bulletin_model(app, month).await?;
     let dir = PathBuf::from("out");
     let mut files = Vec::new();
-    for (format, ext) in [
-        (Format::Json, "json"),
-        (Format::Html, "html"),
-        (Format::Text, "txt"),
-        (Format::Xlsx, "xlsx"),
+    for format in [
+        Format::Json,
+        Format::Html,
+        Format::Text,
+        Format::Xlsx,
+        Format::Docx,
+        Format::Pdf,
     ] {
-        let path = dir.join(format!("bulletin-{month}.{ext}"));
-        write_file(&path, &format.render(&b)?)?;
+        let path = dir.join(format!("bulletin-{month}.{}", format.extension()));
+        let bytes = match format.render(&b) {
+            Ok(bytes) => bytes,
+            // The demo runs anywhere: without a CJK font it skips the PDF, saying why.
+            Err(e @ docket_bulletin::BulletinError::NoFont { .. }) => {
+                tracing::warn!("demo: no PDF bulletin: {e}");
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        write_file(&path, &bytes)?;
         files.push(path.display().to_string());
     }
     let mut lines = vec![format!(

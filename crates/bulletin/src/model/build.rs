@@ -344,6 +344,9 @@ pub async fn build<C: ConnectionTrait>(
             language: core.office.language,
             period_first_month,
             task_force_names,
+            issued: chrono::Utc::now().with_timezone(&tz).date_naive(),
+            document: cfg.document.clone(),
+            fonts: cfg.fonts.clone(),
         },
     })
 }

@@ -11,7 +11,7 @@ use docket_domain::config::Language;
 use docket_domain::period::Month;
 use serde::Serialize;
 
-use crate::config::StartRate;
+use crate::config::{DocumentConfig, FontsConfig, StartRate};
 use crate::error::BulletinError;
 use crate::formula::Light;
 
@@ -195,6 +195,13 @@ pub struct Meta {
     pub period_first_month: u32,
     /// Display names: task force ids → names.
     pub task_force_names: BTreeMap<String, String>,
+    /// The date of issue (印发日期) printed on the DOCX and PDF: the day the bulletin is
+    /// built, in the office's time zone (the app sets it from its clock).
+    pub issued: NaiveDate,
+    /// The 公文 form: masthead, compiling unit, 报/送/发.
+    pub document: DocumentConfig,
+    /// The fonts of the DOCX and PDF.
+    pub fonts: FontsConfig,
 }
 
 /// One month's bulletin.

@@ -280,14 +280,7 @@ pub fn render(b: &Bulletin) -> String {
         "<h2 style=\"{H2}\">{}</h2>",
         t(b, "四、开工和前期工作", "4. Starts and pre-construction")
     );
-    let _ = write!(
-        o,
-        "<p>{}{} / {} = {}</p>",
-        t(b, "开工率：", "Start rate: "),
-        b.starts.started,
-        b.starts.planned,
-        fmt_percent_opt(b.starts.rate)
-    );
+    let _ = write!(o, "<p>{}</p>", esc(&super::start_sentence(b)));
     if !b.starts.lights.is_empty() {
         let _ = write!(o, "<table style=\"{TABLE}\">");
         header_row(
@@ -334,33 +327,7 @@ pub fn render(b: &Bulletin) -> String {
         "<h2 style=\"{H2}\">{}</h2>",
         t(b, "五、问题办理", "5. Issues")
     );
-    let i = &b.issues.all;
-    let _ = write!(
-        o,
-        "<p>{}</p>",
-        esc(&match lang {
-            Language::Zh => format!(
-                "今年以来共收集问题{}个，已办结{}个，已销号{}个，销号率{}；逾期未办结{}个；办结平均用时（中位数）{}个工作日。",
-                i.raised,
-                i.resolved,
-                i.closed,
-                fmt_percent_opt(i.close_rate),
-                i.overdue,
-                i.median_days_to_resolve
-                    .map_or("—".into(), |d| format!("{d:.1}"))
-            ),
-            Language::En => format!(
-                "This year {} issues raised, {} resolved, {} closed (close rate {}), {} overdue; median {} working days to resolve.",
-                i.raised,
-                i.resolved,
-                i.closed,
-                fmt_percent_opt(i.close_rate),
-                i.overdue,
-                i.median_days_to_resolve
-                    .map_or("—".into(), |d| format!("{d:.1}"))
-            ),
-        })
-    );
+    let _ = write!(o, "<p>{}</p>", esc(&super::issues_sentence(b)));
     let _ = write!(o, "<table style=\"{TABLE}\">");
     header_row(&mut o, &issue_headers(lang));
     for (name, f) in issue_groups(b, false) {

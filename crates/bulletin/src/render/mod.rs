@@ -1,7 +1,12 @@
-//! Rendering the bulletin model: HTML (email-ready), plain text and XLSX. Every output is
-//! read from the same [`Bulletin`](crate::model::Bulletin), so they show the same figures.
+//! Rendering the bulletin model: HTML (email-ready), plain text, XLSX, and the official
+//! document (公文, [`official`]) as DOCX and PDF. Every output is read from the same
+//! [`Bulletin`](crate::model::Bulletin), so they show the same figures.
 
+pub mod docx;
+pub mod fonts;
 pub mod html;
+pub mod official;
+pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
@@ -242,6 +247,51 @@ pub fn headlines(b: &Bulletin) -> Vec<String> {
         out.push(s);
     }
     out
+}
+
+/// The start-rate sentence: "开工率：15 / 27 = 55.6%".
+pub fn start_sentence(b: &Bulletin) -> String {
+    let (zh, en) = ("开工率：", "Start rate: ");
+    format!(
+        "{}{} / {} = {}",
+        if b.meta.language == Language::Zh {
+            zh
+        } else {
+            en
+        },
+        b.starts.started,
+        b.starts.planned,
+        crate::formula::fmt_percent_opt(b.starts.rate)
+    )
+}
+
+/// The issue-statistics sentence of section 五.
+pub fn issues_sentence(b: &Bulletin) -> String {
+    use crate::formula::fmt_percent_opt;
+    let lang = b.meta.language;
+    let i = &b.issues.all;
+    match lang {
+        Language::Zh => format!(
+            "今年以来共收集问题{}个，已办结{}个，已销号{}个，销号率{}；逾期未办结{}个；办结平均用时（中位数）{}个工作日。",
+            i.raised,
+            i.resolved,
+            i.closed,
+            fmt_percent_opt(i.close_rate),
+            i.overdue,
+            i.median_days_to_resolve
+                .map_or("—".into(), |d| format!("{d:.1}"))
+        ),
+        Language::En => format!(
+            "This year {} issues raised, {} resolved, {} closed (close rate {}), {} overdue; median {} working days to resolve.",
+            i.raised,
+            i.resolved,
+            i.closed,
+            fmt_percent_opt(i.close_rate),
+            i.overdue,
+            i.median_days_to_resolve
+                .map_or("—".into(), |d| format!("{d:.1}"))
+        ),
+    }
 }
 
 /// Growth in Chinese words: "同比增长20.0%", "同比下降2.0%", "同比持平", "同比—".

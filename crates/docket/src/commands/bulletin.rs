@@ -1,5 +1,5 @@
-//! `docket bulletin build|send`: the monthly bulletin (月通报) in JSON, HTML, text or XLSX,
-//! and its email to the distribution list through the outbox.
+//! `docket bulletin build|send`: the monthly bulletin (月通报) in JSON, HTML, text, XLSX,
+//! or as the official document (公文) in DOCX or PDF, and its email to the distribution list through the outbox.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -27,7 +27,7 @@ pub struct BuildArgs {
     /// The month, YYYY-MM (February covers 1-2月).
     #[arg(long)]
     pub month: String,
-    /// json, html, text or xlsx.
+    /// json, html, text, xlsx, docx or pdf (docx and pdf: the 公文 form, A4).
     #[arg(long, default_value = "json")]
     pub format: String,
     /// Write to this file instead of stdout.
@@ -56,10 +56,11 @@ pub async fn run(app: &App, actor: &Actor, cmd: BulletinCmd) -> CliResult {
             let month = parse_month(&a.month)?;
             let format = Format::parse(&a.format)
                 .map_err(|e| CliError::bad_input(format!("--format: {e}")))?;
-            if format == Format::Xlsx && a.out.is_none() && std::io::stdout().is_terminal() {
-                return Err(CliError::bad_input(
-                    "--format xlsx: the workbook is binary; give --out FILE or redirect stdout to a file",
-                ));
+            if format.is_binary() && a.out.is_none() && std::io::stdout().is_terminal() {
+                return Err(CliError::bad_input(format!(
+                    "--format {}: the output is binary; give --out FILE or redirect stdout to a file",
+                    format.extension()
+                )));
             }
             let bytes = build_bulletin(app, month, format).await?;
             output::write_out(a.out.as_deref(), &bytes)?;

@@ -17,7 +17,7 @@ use crate::state::HttpState;
 /// Options of `GET /api/bulletins/{month}`.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct BuildQuery {
-    /// json (default), html, text or xlsx.
+    /// json (default), html, text, xlsx, docx or pdf.
     pub format: Option<String>,
 }
 
@@ -36,15 +36,7 @@ pub async fn build(
     let format = Format::parse(q.format.as_deref().unwrap_or("json"))
         .map_err(|e| ApiError::bad_request(format!("format: {e}")))?;
     let bytes = uc::build_bulletin(&s.app, month, format).await?;
-    let (mime, ext) = match format {
-        Format::Json => ("application/json", "json"),
-        Format::Html => ("text/html; charset=utf-8", "html"),
-        Format::Text => ("text/plain; charset=utf-8", "txt"),
-        Format::Xlsx => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-    };
+    let (mime, ext) = (format.content_type(), format.extension());
     let disposition = format!("inline; filename=\"bulletin-{}.{ext}\"", month.key());
     Ok((
         [
