@@ -210,13 +210,10 @@ impl Workflow {
         overdue_only: bool,
         now: DateTime<Utc>,
     ) -> Result<Vec<IssueSummary>, WorkflowError> {
-        let rows = repo::list_issues(db, filter).await?;
-        let projects =
-            repo::projects_by_id(db, &rows.iter().map(|i| i.project_id).collect::<Vec<_>>())
-                .await?;
+        let rows = repo::list_issues_with_codes(db, filter).await?;
         let today = limits::business_date(&self.settings, now);
-        let mut out = Vec::new();
-        for i in rows {
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, code) in rows {
             let state = parse_state(&i.state)?;
             let category = parse_category(&i.category)?;
             let limit = limits::current_limit(state, i.accept_due, i.due);
@@ -227,10 +224,7 @@ impl Workflow {
             out.push(IssueSummary {
                 id: i.id,
                 number: i.number.clone(),
-                project: projects
-                    .get(&i.project_id)
-                    .map(|p| p.code.clone())
-                    .unwrap_or_default(),
+                project: code,
                 category: category.code().to_string(),
                 title: i.title,
                 state: state.code().to_string(),
