@@ -243,6 +243,15 @@ async fn outputs_agree(t: &TestDb) {
     .await
     .unwrap();
     let r = render_all(&b, &[Attachment::Xlsx]).unwrap();
+    // Each group's sentence compares with 序时 and says 其中 once for all its stages.
+    for s in docket_bulletin::render::headlines(&b)
+        .iter()
+        .skip(1)
+        .take(b.investment.by_level.len())
+    {
+        assert!(s.contains("序时进度"), "{s}");
+        assert!(s.matches("其中").count() <= 1, "{s}");
+    }
     for doc in [&r.html, &r.text] {
         assert!(doc.contains("2024年第8期"), "issue number");
         assert!(doc.contains("数据截至2024年9月30日"), "cut-off");

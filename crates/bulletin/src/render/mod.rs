@@ -197,12 +197,15 @@ pub fn headlines(b: &Bulletin) -> Vec<String> {
             Language::Zh => format!("{}个{}项目", lf.fig.projects, name),
             Language::En => format!("{} {} projects", lf.fig.projects, name.to_lowercase()),
         };
-        let mut s = line(scope, &lf.fig, false);
-        for (stage, sf) in &lf.by_stage {
+        // Each group with its 序时 comparison; its stages after one 其中.
+        let mut s = line(scope, &lf.fig, true);
+        for (i, (stage, sf)) in lf.by_stage.iter().enumerate() {
             let sname = label(b, Kind::Stage, stage);
-            let sub = match lang {
-                Language::Zh => format!("其中{sname}项目"),
-                Language::En => format!("of which {} projects", sname.to_lowercase()),
+            let sub = match (lang, i) {
+                (Language::Zh, 0) => format!("其中，{sname}项目"),
+                (Language::Zh, _) => format!("{sname}项目"),
+                (Language::En, 0) => format!("of which {} projects", sname.to_lowercase()),
+                (Language::En, _) => format!("{} projects", sname.to_lowercase()),
             };
             s.push_str(if lang == Language::Zh { "；" } else { "; " });
             s.push_str(&line(sub, sf, true));
