@@ -147,3 +147,69 @@ async fn dispatch_sheet_is_a_finished_document(t: &TestDb) {
     assert!(!labels.iter().any(|s| s == "assigned" || s == "env_energy"));
 }
 dual_test!(dispatch_sheet_is_a_finished_document);
+
+// The sheet's email: dated subject; the office gets everything, a task force's leader only
+// the exceptions (未报送, 超期), greeted by title.
+async fn sheet_email_gives_leaders_the_exceptions(t: &TestDb) {
+    let sink = docket_testkit::SmtpSink::start();
+    let url = sink.url();
+    let cfg = sample_config();
+    import_sample(&t.url, &["projects"]);
+    let ok = |args: &[&str]| {
+        let o = crate::cli::docket_cmd(&t.url, &cfg)
+            .env("DOCKET_SMTP_URL", &url)
+            .run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    };
+    ok(&["cycle", "open", "--week", "2024-W39"]);
+    ok(&[
+        "report",
+        "submit",
+        "--project",
+        "SZ2024001",
+        "--week",
+        "2024-W39",
+        "--week-amount",
+        "1",
+        "--progress",
+        "施工",
+    ]);
+    ok(&[
+        "issue",
+        "raise",
+        "--project",
+        "SZ2024001",
+        "--category",
+        "land",
+        "--title",
+        "用地指标未落实",
+    ]);
+    ok(&["cycle", "close", "--week", "2024-W39"]);
+    ok(&["mail", "flush"]);
+    let mails = sink.wait_for(6, std::time::Duration::from_secs(10));
+    let sheet = |to: &str| {
+        mails
+            .iter()
+            .find(|m| m.to.iter().any(|a| a == to) && m.subject.starts_with("【调度单】"))
+            .unwrap_or_else(|| panic!("no sheet to {to}: {mails:?}"))
+    };
+    let office = sheet("zdxmb@example.gov.cn");
+    // The whole subject line: the greeting used to run on into it.
+    assert_eq!(
+        office.subject,
+        "【调度单】示例市2024年第39周（9月23日—9月29日）重点项目周调度单"
+    );
+    let text = office.text.clone().unwrap();
+    assert!(
+        text.contains("新增问题") && text.contains("未报送项目"),
+        "{text}"
+    );
+    let lead = sheet("zhang.jianguo@example.gov.cn").text.clone().unwrap();
+    assert!(lead.starts_with("张建国市长："), "{lead}");
+    assert!(lead.contains("未报送项目"), "{lead}");
+    assert!(
+        !lead.contains("新增问题"),
+        "leaders get the exceptions only: {lead}"
+    );
+}
+dual_test!(sheet_email_gives_leaders_the_exceptions);
