@@ -50,7 +50,7 @@ async fn amounts_and_titles_are_checked_at_the_door(t: &TestDb) {
     }
     let o = run(&["cycle", "sheet", "--week", "2024-W39"]);
     assert!(
-        stdout(&o).contains("本周完成投资 20000000000 万元"),
+        stdout(&o).contains("本周完成投资 20,000,000,000 万元"),
         "{}",
         stdout(&o)
     );

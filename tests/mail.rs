@@ -263,3 +263,76 @@ async fn run_stops_within_ten_seconds_during_a_stall(t: &TestDb) {
     assert_eq!((rows.len(), waiting), (3, 3), "{rows:?}");
 }
 dual_test!(run_stops_within_ten_seconds_during_a_stall);
+
+// One issue's emails: greeted with title, numbered in the subject, threaded under the issue,
+// and naming who acted.
+async fn issue_mails_greet_thread_and_name_the_actor(t: &TestDb) {
+    let sink = SmtpSink::start();
+    let url = sink.url();
+    import_sample(&t.url, &["projects"]);
+    let ok = |args: &[&str]| {
+        let o = docket_smtp(t, &url, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o).trim().to_string()
+    };
+    let id = ok(&[
+        "issue",
+        "raise",
+        "--project",
+        "SZ2024001",
+        "--category",
+        "land",
+        "--title",
+        "用地指标不足",
+    ]);
+    ok(&["--as", "sun_li", "issue", "accept", &id]);
+    ok(&["issue", "chase", &id, "--note", "请本周内反馈"]);
+    ok(&["mail", "flush"]);
+    let got = sink.wait_for(7, std::time::Duration::from_secs(10));
+    assert_eq!(got.len(), 7, "3 assignments, 1 accepted, 3 chases");
+    let issue = docket_store::entity::issues::Entity::find()
+        .one(&t.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let number = issue.number.clone().expect("new issues are numbered");
+    let root = format!("<issue-{id}@");
+    let mut ids = std::collections::HashSet::new();
+    for m in &got {
+        assert!(m.subject.contains(&number), "{}", m.subject);
+        let raw = String::from_utf8_lossy(&m.raw);
+        let header = |name: &str| {
+            raw.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
+                .unwrap_or_else(|| panic!("no {name} in\n{raw}"))
+                .to_string()
+        };
+        assert!(header("in-reply-to").contains(&root), "{raw}");
+        assert!(header("references").contains(&root), "{raw}");
+        assert!(ids.insert(m.message_id.clone()), "each its own Message-ID");
+    }
+    let text = |to: &str, kind: &str| -> String {
+        got.iter()
+            .find(|m| m.to.iter().any(|a| a == to) && m.subject.contains(kind))
+            .and_then(|m| m.text.clone())
+            .unwrap_or_else(|| panic!("no {kind} mail to {to}"))
+    };
+    let assigned = text("sun.li@example.gov.cn", "【交办】");
+    assert!(assigned.starts_with("孙丽局长："), "{assigned}");
+    assert!(
+        text("zhang.jianguo@example.gov.cn", "【交办】").starts_with("张建国市长："),
+        "the group leader greeted by title"
+    );
+    let accepted = text("zdxmb@example.gov.cn", "【已签收】");
+    assert!(
+        accepted.contains("孙丽（市自然资源局局长）已签收"),
+        "{accepted}"
+    );
+    let chased = text("wang.hai@example.gov.cn", "【催办】");
+    assert!(chased.starts_with("王海副市长："), "{chased}");
+    assert!(
+        chased.contains("示例市重点项目协调办请您抓紧办理"),
+        "{chased}"
+    );
+}
+dual_test!(issue_mails_greet_thread_and_name_the_actor);

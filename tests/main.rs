@@ -15,4 +15,5 @@ mod reliability;
 mod report;
 mod scheduler;
 mod server;
+mod sheet;
 mod token;

@@ -256,6 +256,6 @@ async fn closed_week_is_locked_unless_the_office_records_a_late_entry(t: &TestDb
     ok(&["cycle", "open", "--week", "2024-W40"]);
     let next = ok(&["cycle", "sheet", "--week", "2024-W40"]);
     assert!(next.contains("SZ2024003"), "{next}");
-    assert!(next.contains("(2024-W39，补报)"), "{next}");
+    assert!(next.contains("（2024年第39周，补报）"), "{next}");
 }
 dual_test!(closed_week_is_locked_unless_the_office_records_a_late_entry);

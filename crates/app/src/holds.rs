@@ -77,7 +77,10 @@ pub async fn preview_hold(app: &App, actor: &Actor, number: i64) -> AppResult<Ho
                 })?;
             let core = &app.config.core;
             (
-                format!("【调度单】{week} 周调度情况"),
+                format!(
+                    "【调度单】{}（{week}）",
+                    docket_scheduler::sheet::title(&week.to_string())
+                ),
                 docket_scheduler::sheet::render_text(core, &data),
                 docket_scheduler::sheet::render_html(core, &data),
             )

@@ -106,6 +106,56 @@ pub struct Official {
     /// Delivery of non-urgent email: immediate, daily or weekly digest.
     #[serde(default)]
     pub digest: DigestMode,
+    /// How emails greet this official, e.g. `李明华书记` (the colon is added). Optional: by
+    /// default [`Official::salutation`] derives it from the name and title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salutation: Option<String>,
+}
+
+/// Short titles a greeting uses, longest first so 副市长 wins over 市长.
+const SHORT_TITLES: &[&str] = &[
+    "常务副市长",
+    "秘书长",
+    "董事长",
+    "总经理",
+    "副书记",
+    "副市长",
+    "副区长",
+    "副县长",
+    "副局长",
+    "副主任",
+    "副组长",
+    "书记",
+    "市长",
+    "区长",
+    "县长",
+    "局长",
+    "主任",
+    "组长",
+    "处长",
+    "科长",
+    "部长",
+    "主席",
+];
+
+impl Official {
+    /// How emails greet this official (without the colon): the configured `salutation`, else
+    /// the name with the short title the configured title ends with (`市委书记` → `李明华书记`,
+    /// `副市长（分管财政）` → `赵敏副市长`; of several titles joined by 、 the first), else the
+    /// name with 同志.
+    pub fn salutation(&self) -> String {
+        if let Some(s) = self.salutation.as_deref().map(str::trim)
+            && !s.is_empty()
+        {
+            return s.trim_end_matches(['：', ':']).to_string();
+        }
+        let first = self.title.split(['、', '，', ',']).next().unwrap_or("");
+        let bare = first.split(['（', '(']).next().unwrap_or("").trim();
+        match SHORT_TITLES.iter().find(|t| bare.ends_with(*t)) {
+            Some(t) => format!("{}{t}", self.name),
+            None => format!("{}同志", self.name),
+        }
+    }
 }
 
 /// `[[task_forces]]`: a task force (工作专班) and the issue categories routed to it.
@@ -510,5 +560,43 @@ mod tests {
         ] {
             assert!(!is_valid_email(bad), "{bad:?}");
         }
+    }
+
+    // Greetings carry the title: configured, derived from the title's short form, or 同志.
+    #[test]
+    fn salutations() {
+        let o = |name: &str, title: &str, salutation: Option<&str>| Official {
+            id: "x".into(),
+            name: name.into(),
+            title: title.into(),
+            email: "x@city.gov.cn".into(),
+            unit: None,
+            digest: DigestMode::default(),
+            salutation: salutation.map(str::to_string),
+        };
+        assert_eq!(o("李明华", "市委书记", None).salutation(), "李明华书记");
+        assert_eq!(o("孙丽", "市自然资源局局长", None).salutation(), "孙丽局长");
+        assert_eq!(
+            o("赵敏", "副市长（分管财政）", None).salutation(),
+            "赵敏副市长"
+        );
+        assert_eq!(
+            o("陈志远", "市发展改革局局长、重点项目协调办主任", None).salutation(),
+            "陈志远局长"
+        );
+        assert_eq!(
+            o("黄伟", "华海药业项目联系人", None).salutation(),
+            "黄伟同志"
+        );
+        assert_eq!(o("黄伟", "", None).salutation(), "黄伟同志");
+        assert_eq!(
+            o("李明华", "市委书记", Some("李书记：")).salutation(),
+            "李书记"
+        );
+        let c: CoreConfig = toml::from_str(&format!(
+            "{BASE}\n[[officials]]\nid = \"s\"\nname = \"孙丽\"\nemail = \"s@city.gov.cn\"\nsalutation = \"孙局长\"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.official("s").unwrap().salutation(), "孙局长");
     }
 }

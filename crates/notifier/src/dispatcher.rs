@@ -409,8 +409,8 @@ impl Dispatcher {
 }
 
 impl Inner {
-    /// The template context of a row: its own context plus `office`, `recipient` and `lang`
-    /// (the row's own keys win).
+    /// The template context of a row: its own context plus `office`, `recipient` (`name`,
+    /// `email`, `official`, `salutation`) and `lang` (the row's own keys win).
     pub(crate) fn context_for(&self, row: &OutboxRow) -> Result<serde_json::Value, String> {
         let mut ctx: serde_json::Value = serde_json::from_str(&row.context)
             .map_err(|e| format!("stored context is not JSON: {e}"))?;
@@ -422,7 +422,19 @@ impl Inner {
         };
         map.entry("office").or_insert_with(|| self.office.clone());
         map.entry("recipient").or_insert_with(|| {
-            serde_json::json!({ "name": row.to_name, "email": row.to_email, "official": row.official })
+            // How the email greets them: the official's salutation (李明华书记), else the name.
+            let salutation = row
+                .official
+                .as_deref()
+                .and_then(|id| self.officials.iter().find(|o| o.id == id))
+                .map(|o| o.salutation())
+                .unwrap_or_else(|| row.to_name.clone());
+            serde_json::json!({
+                "name": row.to_name,
+                "email": row.to_email,
+                "official": row.official,
+                "salutation": salutation,
+            })
         });
         map.entry("lang").or_insert_with(|| {
             serde_json::json!(match self.language {

@@ -26,7 +26,8 @@
 //! overdue notices, which a digest-mode official then receives in their digest.
 //!
 //! Every template also receives, unless the context sets them: `office` `{name, city,
-//! email}`, `recipient` `{name, email, official}`, `lang` (`"zh"`/`"en"`). Fields that a
+//! email}`, `recipient` `{name, email, official, salutation}` (the greeting without its colon:
+//! the official's configured or derived salutation, else the name), `lang` (`"zh"`/`"en"`). Fields that a
 //! template marks optional may be absent or null. Dates are `"YYYY-MM-DD"` strings, amounts
 //! are numbers in 万元, rates are already formatted strings such as `"83.2%"`.
 //!

@@ -61,7 +61,20 @@ pub fn message_id(row_id: uuid::Uuid, from: &Mailbox) -> String {
     format!("<{}@{}>", row_id.simple(), from.email.domain())
 }
 
-/// Builds the message for `row`.
+/// The thread root of one issue's emails, `<issue-UUID@DOMAIN>`: every email about the
+/// issue names it in `In-Reply-To` and `References`, so mail clients show them as one thread.
+pub fn issue_thread_id(issue: uuid::Uuid, from: &Mailbox) -> String {
+    format!("<issue-{issue}@{}>", from.email.domain())
+}
+
+/// The issue a row is about (its context's `issue.id`), if any.
+fn issue_of(row: &OutboxRow) -> Option<uuid::Uuid> {
+    let ctx: serde_json::Value = serde_json::from_str(&row.context).ok()?;
+    ctx.get("issue")?.get("id")?.as_str()?.parse().ok()
+}
+
+/// Builds the message for `row`; an email about an issue joins the issue's thread
+/// ([`issue_thread_id`]).
 ///
 /// # Errors
 /// The reason (a permanent failure: resending cannot fix it).
@@ -81,6 +94,13 @@ pub fn build(
         .subject(clean_header(subject))
         .message_id(Some(message_id(row.id, from)))
         .date(date);
+    let builder = match issue_of(row) {
+        Some(issue) => {
+            let root = issue_thread_id(issue, from);
+            builder.in_reply_to(root.clone()).references(root)
+        }
+        None => builder,
+    };
     let body = match html {
         Some(h) => MultiPart::alternative_plain_html(text.to_string(), h.to_string()),
         None => MultiPart::mixed().singlepart(SinglePart::plain(text.to_string())),

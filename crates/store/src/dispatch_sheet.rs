@@ -24,8 +24,13 @@ pub struct SheetRow {
     pub status: SlotStatus,
     /// This week's investment (yuan).
     pub week_amount: Option<i64>,
-    /// Year to date (yuan).
+    /// Year to date (yuan), as the week's report gives it.
     pub ytd_completed: Option<i64>,
+    /// Year to date (yuan) from the newest monthly progress figure of the week's year up to
+    /// the week's month: what the sheet shows as 累计 when the report gives none.
+    pub progress_ytd: Option<i64>,
+    /// The month (`YYYYMM` key) of [`SheetRow::progress_ytd`].
+    pub progress_month: Option<i32>,
     /// Progress text.
     pub progress: String,
     /// Problems text.
@@ -56,6 +61,8 @@ pub struct LateReport {
 pub struct IssueLine {
     /// Project code.
     pub project: String,
+    /// Project name.
+    pub project_name: String,
     /// Category code.
     pub category: String,
     /// Title.
@@ -87,9 +94,10 @@ pub struct SheetData {
     pub overdue_issues: Vec<IssueLine>,
 }
 
-/// The data of the sheet of `week`: slots with their newest report, late reports for earlier
-/// weeks received in `[from_ms, to_ms)`, issues raised and resolved in that window, and
-/// issues overdue on `today`.
+/// The data of the sheet of `week`: slots with their newest report (and the newest monthly
+/// progress figure of the week's year up to the month of its Sunday), late reports for
+/// earlier weeks received in `[from_ms, to_ms)`, issues raised and resolved in that window,
+/// and issues overdue on `today`.
 ///
 /// # Errors
 /// [`StoreError::Db`] if a query fails.
@@ -104,15 +112,21 @@ pub async fn sheet_data<C: ConnectionTrait>(
         return Ok(None);
     };
     let backend = conn.get_database_backend();
+    let (first_month, last_month) = months_of(week);
     let rows = conn
         .query_all_raw(stmt(
             backend,
             "SELECT p.code, p.name, p.owner_unit, p.responsible_official, s.status, \
-                    w.week_amount_yuan, w.ytd_completed_yuan, w.progress, w.problems, w.no_change \
+                    w.week_amount_yuan, w.ytd_completed_yuan, w.progress, w.problems, w.no_change, \
+                    (SELECT m.ytd_completed_yuan FROM monthly_progress m \
+                      WHERE m.project_id = p.id AND m.month BETWEEN $2 AND $3 \
+                      ORDER BY m.month DESC LIMIT 1) AS progress_ytd, \
+                    (SELECT MAX(m.month) FROM monthly_progress m \
+                      WHERE m.project_id = p.id AND m.month BETWEEN $2 AND $3) AS progress_month \
              FROM report_slots s JOIN projects p ON p.id = s.project_id \
              LEFT JOIN weekly_reports w ON w.id = s.report_id \
              WHERE s.cycle_id = $1 ORDER BY p.code",
-            vec![c.id.into()],
+            vec![c.id.into(), first_month.into(), last_month.into()],
         ))
         .await?;
     let rows = rows
@@ -126,6 +140,8 @@ pub async fn sheet_data<C: ConnectionTrait>(
                 status: coded(r, "status", SlotStatus::parse)?,
                 week_amount: r.try_get("", "week_amount_yuan")?,
                 ytd_completed: r.try_get("", "ytd_completed_yuan")?,
+                progress_ytd: r.try_get("", "progress_ytd")?,
+                progress_month: r.try_get("", "progress_month")?,
                 progress: r
                     .try_get::<Option<String>>("", "progress")?
                     .unwrap_or_default(),
@@ -152,7 +168,7 @@ pub async fn sheet_data<C: ConnectionTrait>(
         .iter()
         .map(late_report)
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
-    let issue_cols = "p.code AS project, i.category, i.title, i.state, i.task_force, i.due";
+    let issue_cols = "p.code AS project, p.name AS project_name, i.category, i.title, i.state, i.task_force, i.due";
     let new_issues = issue_lines(
         conn,
         &format!(
@@ -191,6 +207,20 @@ pub async fn sheet_data<C: ConnectionTrait>(
         resolved_issues,
         overdue_issues,
     }))
+}
+
+/// The `YYYYMM` keys from January of the year of `week`'s Sunday to that Sunday's month
+/// (an unparsable week, which a stored cycle never has, matches no month).
+fn months_of(week: &str) -> (i32, i32) {
+    use chrono::Datelike;
+    match docket_domain::period::IsoWeek::parse(week) {
+        Ok(w) => {
+            let sunday = w.day(chrono::Weekday::Sun);
+            let y = sunday.year() * 100;
+            (y + 1, y + sunday.month() as i32)
+        }
+        Err(_) => (0, -1),
+    }
 }
 
 fn late_report(r: &sea_orm::QueryResult) -> Result<LateReport, sea_orm::DbErr> {
@@ -240,6 +270,7 @@ async fn issue_lines<C: ConnectionTrait>(
         .map(|r| {
             Ok(IssueLine {
                 project: r.try_get("", "project")?,
+                project_name: r.try_get("", "project_name")?,
                 category: r.try_get("", "category")?,
                 title: r.try_get("", "title")?,
                 state: r.try_get("", "state")?,

@@ -178,7 +178,16 @@ impl Workflow {
         let msgs: Vec<NewMessage> = mails
             .into_iter()
             .flat_map(|(k, to)| {
-                notify::messages(&self.settings, &next, &project, seq, k, action.note(), &to)
+                notify::messages(
+                    &self.settings,
+                    &next,
+                    &project,
+                    seq,
+                    k,
+                    action.note(),
+                    Some(&actor.id),
+                    &to,
+                )
             })
             .collect();
         outbox::enqueue(&txn, &msgs, now_ms).await?;

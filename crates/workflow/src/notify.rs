@@ -145,9 +145,23 @@ fn rung_level(rung: i32, en: bool) -> &'static str {
     }
 }
 
-/// Builds one message per recipient for step `seq` of `issue`. The notifier renders them
-/// from the kind's templates and this context (the fields its crate docs list), so the
-/// office edits every email in one place.
+/// Who acted, as an email names them: an official's name with their title
+/// (`孙丽（市自然资源局局长）`), the office's name for `office`, the id itself if unknown.
+pub fn actor_label(settings: &Settings, actor: &str) -> String {
+    match settings.core.official(actor) {
+        Some(o) if o.title.trim().is_empty() => o.name.clone(),
+        Some(o) if settings.english() => format!("{} ({})", o.name, o.title),
+        Some(o) => format!("{}（{}）", o.name, o.title),
+        None if actor == "office" => settings.core.office.name.clone(),
+        None => actor.to_string(),
+    }
+}
+
+/// Builds one message per recipient for step `seq` of `issue`, taken by `actor` (an official
+/// id or `office`; None for the system's own steps such as escalation). The notifier renders
+/// them from the kind's templates and this context (the fields its crate docs list, with
+/// `actor` the [`actor_label`]), so the office edits every email in one place.
+#[allow(clippy::too_many_arguments)]
 pub fn messages(
     settings: &Settings,
     issue: &issues::Model,
@@ -155,6 +169,7 @@ pub fn messages(
     seq: i32,
     kind: Kind,
     note: Option<&str>,
+    actor: Option<&str>,
     to: &[Recipient],
 ) -> Vec<NewMessage> {
     let en = settings.english();
@@ -186,6 +201,7 @@ pub fn messages(
             "owner_unit": project.owner_unit,
         },
         "note": note,
+        "actor": actor.map(|a| actor_label(settings, a)),
     });
     if let Kind::Escalation { rung, days_overdue } = kind {
         context["rung"] = json!(rung);

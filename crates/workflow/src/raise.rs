@@ -298,6 +298,7 @@ impl Workflow {
                 1,
                 Kind::Assignment,
                 None,
+                Some(&actor.id),
                 &to,
             ));
             open.insert(key, id);

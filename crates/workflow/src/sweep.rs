@@ -198,6 +198,7 @@ impl Workflow {
                         days_overdue: days,
                     },
                     Some(&note),
+                    None,
                     &to,
                 ));
                 report.escalations.push((issue.id, rung));
