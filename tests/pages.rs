@@ -186,6 +186,31 @@ async fn pages_guard_files_and_filter(t: &TestDb) {
     let (status, _) = get(&s, &owner, &file_path).await;
     assert_eq!(status, 404, "another unit's file is not served");
 
+    // 催报 from the week page: the chosen project's owner unit is emailed now, with a link
+    // to the report form.
+    let (_, html) = get(&s, &office, &format!("/office/week?week={week}")).await;
+    let r = s
+        .http
+        .post(s.url("/office/week/chase"))
+        .header(COOKIE, format!("docket_session={office}"))
+        .form(&[
+            ("csrf", csrf_field(&html).as_str()),
+            ("week", week),
+            ("code", "SZ2024003"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.ends_with("chased=1"), "{to}");
+    let mail = mail_to(&sink, "huang.wei@huahai.example.com", "周调度提醒").await;
+    let text = mail.text.unwrap_or_default();
+    assert!(
+        text.contains(&format!("{}/report/SZ2024003?week={week}", s.base)),
+        "{text}"
+    );
+
     // The office's pages: the owner is refused, the office filters.
     let (status, html) = get(&s, &owner, "/office/issues").await;
     assert_eq!(status, 403);

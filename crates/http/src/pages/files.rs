@@ -61,6 +61,15 @@ impl MultipartForm {
     }
 }
 
+/// A refusal with every detail line, for a page (the attachment checks word theirs in
+/// Chinese).
+pub(crate) fn refusal_text(e: &docket_app::AppError) -> String {
+    std::iter::once(e.to_string())
+        .chain(e.details().iter().cloned())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// `GET /files/{id}`.
 pub(crate) async fn download(
     State(s): State<HttpState>,
@@ -149,10 +158,7 @@ pub(crate) async fn attach_to_issue(
     match uc::attach_to_issue(&s.app, &p.actor, id, &form.files).await {
         Ok(_) => Redirect::to(&format!("/issues/{key}")).into_response(),
         Err(e) if e.kind() == docket_app::ErrorKind::BadInput => {
-            let text = std::iter::once(e.to_string())
-                .chain(e.details().iter().cloned())
-                .collect::<Vec<_>>()
-                .join("；");
+            let text = refusal_text(&e);
             s.pages
                 .message(&s, StatusCode::BAD_REQUEST, "上传失败", &text)
         }

@@ -280,12 +280,7 @@ pub(crate) async fn submit(
         errors.progress = Some("请填写形象进度，或点击“本周无变化”。".into());
     }
     if let Err(e) = docket_app::files::check_uploads(&s.app, &form.files) {
-        errors.photos = Some(
-            std::iter::once(e.to_string())
-                .chain(e.details().iter().cloned())
-                .collect::<Vec<_>>()
-                .join("；"),
-        );
+        errors.photos = Some(super::files::refusal_text(&e));
     }
     let back = |status, errors: &Errors| {
         render(
@@ -342,10 +337,7 @@ pub(crate) async fn submit(
 
 /// A Chinese hint for a refusal the form could not catch itself (text over the limits).
 fn too_long_hint(e: &docket_app::AppError) -> String {
-    let text = std::iter::once(e.to_string())
-        .chain(e.details().iter().cloned())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = super::files::refusal_text(e);
     let fields = [
         ("progress", "形象进度"),
         ("milestones", "节点完成情况"),

@@ -7,14 +7,14 @@ use chrono::{DateTime, Utc};
 use docket_domain::cycle::CycleState;
 use docket_domain::period::IsoWeek;
 use docket_store::cycles;
-use docket_store::outbox::{Delivery, NewMessage, enqueue};
+use docket_store::outbox::{NewMessage, enqueue};
 use docket_store::time::{from_ms, to_ms};
 use sea_orm::TransactionTrait;
 
 use crate::config::ReminderTarget;
 use crate::engine::Scheduler;
 use crate::error::SchedulerError;
-use crate::jobs::remind::reminder_recipients;
+use crate::jobs::remind::{reminder_message, reminder_recipients};
 
 /// What a chase did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,36 +67,8 @@ impl Scheduler {
             reminder_recipients(self.core(), ReminderTarget::Owner, &pending)
                 .into_iter()
                 .map(|r| {
-                    let projects: Vec<serde_json::Value> = r
-                        .projects
-                        .iter()
-                        .map(|p| {
-                            serde_json::json!({
-                                "code": p.code, "name": p.name, "owner_unit": p.owner_unit,
-                            })
-                        })
-                        .collect();
-                    NewMessage {
-                        dedupe_key: format!("reminder:{week}:chase:{minute}:{}", r.to.email),
-                        kind: "reminder".into(),
-                        to_email: r.to.email,
-                        to_name: r.to.name,
-                        official: r.to.official,
-                        context: serde_json::json!({
-                            "week": week.to_string(),
-                            "rung": 0,
-                            "chase": true,
-                            "deadline": deadline,
-                            "provisional": c.deadline_provisional,
-                            "projects": projects,
-                        }),
-                        subject: None,
-                        text_body: None,
-                        html_body: None,
-                        delivery: Delivery::Immediate,
-                        period: Some(week.to_string()),
-                        attachments: Vec::new(),
-                    }
+                    let key = format!("reminder:{week}:chase:{minute}:{}", r.to.email);
+                    reminder_message(r, key, week, 0, &deadline, c.deadline_provisional)
                 })
                 .collect();
         let emails = enqueue(&txn, &msgs, to_ms(now)).await?;

@@ -76,6 +76,44 @@ pub fn reminder_recipients(
     to.into_values().collect()
 }
 
+/// The `reminder` email of `r` for `week`: its projects, the deadline (office time), the
+/// rung (0 for a 催报 outside the ladder); `dedupe_key` makes it once.
+pub(crate) fn reminder_message(
+    r: Reminder,
+    dedupe_key: String,
+    week: IsoWeek,
+    rung: usize,
+    deadline: &str,
+    provisional: bool,
+) -> NewMessage {
+    let projects: Vec<serde_json::Value> = r
+        .projects
+        .iter()
+        .map(|p| serde_json::json!({"code": p.code, "name": p.name, "owner_unit": p.owner_unit}))
+        .collect();
+    NewMessage {
+        dedupe_key,
+        kind: "reminder".into(),
+        to_email: r.to.email,
+        to_name: r.to.name,
+        official: r.to.official,
+        context: serde_json::json!({
+            "week": week.to_string(),
+            "rung": rung,
+            "chase": rung == 0,
+            "deadline": deadline,
+            "provisional": provisional,
+            "projects": projects,
+        }),
+        subject: None,
+        text_body: None,
+        html_body: None,
+        delivery: Delivery::Immediate,
+        period: Some(week.to_string()),
+        attachments: Vec::new(),
+    }
+}
+
 impl Scheduler {
     /// Whom rung `rung` (0-based) targets; rungs beyond the configured list target owners.
     pub fn reminder_target(&self, rung: usize) -> ReminderTarget {
@@ -113,35 +151,8 @@ impl Scheduler {
             reminder_recipients(self.core(), self.reminder_target(rung), &pending)
                 .into_iter()
                 .map(|r| {
-                    let projects: Vec<serde_json::Value> = r
-                        .projects
-                        .iter()
-                        .map(|p| {
-                            serde_json::json!({
-                                "code": p.code, "name": p.name, "owner_unit": p.owner_unit,
-                            })
-                        })
-                        .collect();
-                    NewMessage {
-                        dedupe_key: format!("reminder:{week}:r{}:{}", rung + 1, r.to.email),
-                        kind: "reminder".into(),
-                        to_email: r.to.email,
-                        to_name: r.to.name,
-                        official: r.to.official,
-                        context: serde_json::json!({
-                            "week": week.to_string(),
-                            "rung": rung + 1,
-                            "deadline": deadline,
-                            "provisional": c.deadline_provisional,
-                            "projects": projects,
-                        }),
-                        subject: None,
-                        text_body: None,
-                        html_body: None,
-                        delivery: Delivery::Immediate,
-                        period: Some(week.to_string()),
-                        attachments: Vec::new(),
-                    }
+                    let key = format!("reminder:{week}:r{}:{}", rung + 1, r.to.email);
+                    reminder_message(r, key, week, rung + 1, &deadline, c.deadline_provisional)
                 })
                 .collect();
         let n = enqueue(txn, &msgs, to_ms(now)).await?;
