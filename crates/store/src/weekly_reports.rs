@@ -162,25 +162,53 @@ pub async fn submit_reports<C: ConnectionTrait>(
             SlotStatus::Submitted
         }
         .code();
-        conn.execute_raw(stmt(
-            backend,
-            "UPDATE report_slots SET \
-               status = CASE WHEN status = 'submitted' THEN 'submitted' ELSE $3 END, \
-               report_id = (SELECT w.id FROM weekly_reports w WHERE w.project_id = report_slots.project_id \
-                            AND w.week = $2 ORDER BY w.submitted_at DESC, w.id DESC LIMIT 1), \
-               updated_at = $4 \
-             WHERE cycle_id = $1 AND project_id IN \
-               (SELECT project_id FROM weekly_reports WHERE week = $2 AND submitted_at = $4)",
-            vec![c.id.into(), week.clone().into(), status.into(), now_ms.into()],
-        ))
-        .await?;
-        let st = conn
-            .query_all_raw(stmt(
+        // Exactly this submission's projects, in one order: naming them by "reports submitted
+        // this millisecond" made two concurrent submissions in the same millisecond update
+        // each other's slots and deadlock on PostgreSQL.
+        let mut ids: Vec<Uuid> = out
+            .iter()
+            .filter(|s| &s.week == week)
+            .map(|s| s.project_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut st = Vec::new();
+        for chunk in ids.chunks(crate::sql::batch_rows(1).min(500)) {
+            let list = crate::sql::placeholders(5, chunk.len());
+            let mut values: Vec<sea_orm::Value> = vec![
+                c.id.into(),
+                week.clone().into(),
+                status.into(),
+                now_ms.into(),
+            ];
+            values.extend(chunk.iter().map(|u| sea_orm::Value::from(*u)));
+            conn.execute_raw(stmt(
                 backend,
-                "SELECT project_id, status FROM report_slots WHERE cycle_id = $1 AND updated_at = $2",
-                vec![c.id.into(), now_ms.into()],
+                &format!(
+                    "UPDATE report_slots SET \
+                       status = CASE WHEN status = 'submitted' THEN 'submitted' ELSE $3 END, \
+                       report_id = (SELECT w.id FROM weekly_reports w WHERE w.project_id = report_slots.project_id \
+                                    AND w.week = $2 ORDER BY w.submitted_at DESC, w.id DESC LIMIT 1), \
+                       updated_at = $4 \
+                     WHERE cycle_id = $1 AND project_id IN ({list})"
+                ),
+                values,
             ))
             .await?;
+            let mut values: Vec<sea_orm::Value> = vec![c.id.into()];
+            values.extend(chunk.iter().map(|u| sea_orm::Value::from(*u)));
+            st.extend(
+                conn.query_all_raw(stmt(
+                    backend,
+                    &format!(
+                        "SELECT project_id, status FROM report_slots WHERE cycle_id = $1 AND project_id IN ({})",
+                        crate::sql::placeholders(2, chunk.len())
+                    ),
+                    values,
+                ))
+                .await?,
+            );
+        }
         let mut by_project = HashMap::new();
         for r in st {
             by_project.insert(
