@@ -10,6 +10,7 @@ pub mod amount;
 pub mod calendar;
 pub mod clock;
 pub mod config;
+mod config_env;
 pub mod cycle;
 pub mod error;
 pub mod hold;

@@ -21,6 +21,23 @@ pub(crate) struct MultipartForm {
 }
 
 impl MultipartForm {
+    /// Reads a signed-in person's form and checks its CSRF token; the refusal page (titled
+    /// `title`) otherwise.
+    pub(crate) async fn read_checked(
+        s: &HttpState,
+        p: &Person,
+        m: Multipart,
+        title: &str,
+    ) -> Result<MultipartForm, Response> {
+        let form = MultipartForm::read(m)
+            .await
+            .map_err(|msg| s.pages.message(s, StatusCode::BAD_REQUEST, title, msg))?;
+        if !p.csrf_ok(form.field("csrf")) {
+            return Err(super::signin::csrf_refused(s));
+        }
+        Ok(form)
+    }
+
     /// The first value of field `name`, or empty.
     pub(crate) fn field(&self, name: &str) -> &str {
         self.fields
@@ -132,17 +149,10 @@ pub(crate) async fn attach_to_issue(
     Path(key): Path<String>,
     m: Multipart,
 ) -> Response {
-    let form = match MultipartForm::read(m).await {
+    let form = match MultipartForm::read_checked(&s, &p, m, "上传失败").await {
         Ok(f) => f,
-        Err(msg) => {
-            return s
-                .pages
-                .message(&s, StatusCode::BAD_REQUEST, "上传失败", msg);
-        }
+        Err(r) => return r,
     };
-    if !p.csrf_ok(form.field("csrf")) {
-        return super::signin::csrf_refused(&s);
-    }
     if form.files.is_empty() {
         return s.pages.message(
             &s,

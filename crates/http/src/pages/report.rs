@@ -231,17 +231,10 @@ pub(crate) async fn submit(
     Path(code): Path<String>,
     m: Multipart,
 ) -> Response {
-    let form = match MultipartForm::read(m).await {
+    let form = match MultipartForm::read_checked(&s, &p, m, "提交失败").await {
         Ok(f) => f,
-        Err(msg) => {
-            return s
-                .pages
-                .message(&s, StatusCode::BAD_REQUEST, "提交失败", msg);
-        }
+        Err(r) => return r,
     };
-    if !p.csrf_ok(form.field("csrf")) {
-        return super::signin::csrf_refused(&s);
-    }
     let project = match project(&s, &p, &code).await {
         Ok(x) => x,
         Err(r) => return r,
