@@ -254,3 +254,51 @@ async fn bulletin_docx_and_pdf(t: &TestDb) {
     }
 }
 dual_test!(bulletin_docx_and_pdf);
+
+/// The bulletin email is a cover note, not the bulletin: each leader is greeted by title,
+/// told what is attached (the PDF among it), and shown only the exceptions.
+async fn bulletin_email_is_a_cover_note(t: &TestDb) {
+    let sink = docket_testkit::SmtpSink::start();
+    import_sample(
+        &t.url,
+        &["projects", "progress", "milestones", "indicators"],
+    );
+    let cfg = sample_config();
+    let run = |args: &[&str]| {
+        let o = crate::cli::docket_cmd(&t.url, &cfg)
+            .env("DOCKET_SMTP_URL", &sink.url())
+            .run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    };
+    run(&["bulletin", "send", "--month", "2024-09"]);
+    run(&["mail", "flush"]);
+    let mails = sink.wait_for(5, std::time::Duration::from_secs(20));
+    assert_eq!(mails.len(), 5);
+    let leader = mails
+        .iter()
+        .find(|m| m.to.iter().any(|a| a.starts_with("li.minghua")))
+        .unwrap_or(&mails[0]);
+    let text = leader.text.clone().unwrap_or_default();
+    assert!(text.contains("书记："), "salutation by title: {text}");
+    assert!(text.contains("请查阅附件"), "{text}");
+    assert!(text.contains("需要关注的情况"), "{text}");
+    assert!(text.contains("bulletin-2024-09.pdf"), "{text}");
+    // Only the exceptions: the bulletin's sections and tables travel as attachments.
+    assert!(
+        !text.contains("一、"),
+        "the whole bulletin in the body: {text}"
+    );
+    assert!(
+        leader
+            .attachments
+            .iter()
+            .any(|(name, bytes)| name.ends_with(".pdf") && bytes.starts_with(b"%PDF")),
+        "the PDF is attached"
+    );
+    let html = leader.html.clone().unwrap_or_default();
+    assert!(
+        html.contains("需要关注的情况") && !html.contains("<table"),
+        "{html}"
+    );
+}
+dual_test!(bulletin_email_is_a_cover_note);

@@ -62,6 +62,17 @@ impl Server {
 
     /// As [`Server::start`] with the configuration file `config`.
     pub async fn start_with(db_url: &str, dir: &Path, smtp: Option<&str>, config: &Path) -> Server {
+        Server::start_env(db_url, dir, smtp, config, &[]).await
+    }
+
+    /// As [`Server::start_with`] with extra environment variables (e.g. the test clock).
+    pub async fn start_env(
+        db_url: &str,
+        dir: &Path,
+        smtp: Option<&str>,
+        config: &Path,
+        env: &[(&str, &str)],
+    ) -> Server {
         let port = free_port();
         let log = tempfile::NamedTempFile::new().expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
@@ -77,6 +88,9 @@ impl Server {
             .stderr(log.reopen().expect("log file"));
         if let Some(url) = smtp {
             cmd.env("DOCKET_SMTP_URL", url);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         let child = cmd.spawn().expect("start docket run");
         let server = Server {

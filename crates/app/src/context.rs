@@ -39,6 +39,24 @@ pub struct App {
     pub links: Option<Arc<ActionLinks>>,
 }
 
+/// The system clock, or the test clock `DOCKET_CLOCK` (+ `DOCKET_CLOCK_SPEED`) when set: the
+/// reliability harness starts real processes at a chosen instant and lets weeks pass in
+/// seconds. Logged as a warning, since production never sets it.
+///
+/// # Errors
+/// Bad input naming the variable that does not parse.
+pub fn clock_from_env() -> AppResult<Arc<dyn Clock>> {
+    match docket_domain::clock::ScaledClock::from_env(&|k| std::env::var(k).ok())
+        .map_err(AppError::bad_input)?
+    {
+        Some(c) => {
+            tracing::warn!(now = %c.now(), "the clock is set by DOCKET_CLOCK (a test setting)");
+            Ok(Arc::new(c))
+        }
+        None => Ok(Arc::new(SystemClock)),
+    }
+}
+
 impl App {
     /// Loads the configuration, connects to and migrates the database, reads the calendar
     /// (config folder and imported years) and builds the services.
@@ -49,7 +67,7 @@ impl App {
         let config = config::load(config_path)?;
         let db = docket_store::connect(database_url).await?;
         docket_store::migrate(&db).await?;
-        App::assemble(config, db, Arc::new(SystemClock)).await
+        App::assemble(config, db, clock_from_env()?).await
     }
 
     /// Loads the configuration and connects, leaving the schema as it is (for `migrate`).

@@ -5,6 +5,7 @@
 //! Who sees what: the office and every official without an owner unit (task forces, city
 //! leaders) see all issues; an owner unit's contact sees the issues of its own projects.
 
+use docket_store::issue_lines::LineQuery;
 use docket_store::issues::IssueFilter;
 use docket_workflow::service::{Explanation, IssueDetail, IssueSummary};
 use docket_workflow::{Action, NewIssue, Raised, SweepReport};
@@ -99,20 +100,42 @@ pub async fn list_issues(
     filter: &IssueFilter,
     overdue_only: bool,
 ) -> AppResult<Vec<IssueSummary>> {
-    let list = app
-        .workflow
-        .list(&app.db.conn, filter, overdue_only, app.now())
-        .await?;
-    if sees_all(actor) {
-        return Ok(list);
-    }
-    let codes: Vec<String> = list.iter().map(|i| i.project.clone()).collect();
-    let keep = may_see(app, actor, &codes).await?;
-    Ok(list
+    Ok(issue_lines(app, actor, filter, overdue_only)
+        .await?
         .into_iter()
-        .zip(keep)
-        .filter_map(|(i, k)| k.then_some(i))
+        .map(|(summary, _)| summary)
         .collect())
+}
+
+/// As [`list_issues`], each with its project's name.
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub async fn issue_lines(
+    app: &App,
+    actor: &Actor,
+    filter: &IssueFilter,
+    overdue_only: bool,
+) -> AppResult<Vec<(IssueSummary, String)>> {
+    let q = visible(
+        actor,
+        LineQuery {
+            filter: filter.clone(),
+            ..LineQuery::default()
+        },
+    );
+    Ok(app
+        .workflow
+        .lines(&app.db.conn, &q, overdue_only, app.now())
+        .await?)
+}
+
+/// `q` narrowed to what `actor` may see: an owner contact only its unit's projects.
+pub(crate) fn visible(actor: &Actor, mut q: LineQuery) -> LineQuery {
+    if !sees_all(actor) {
+        q.owner_unit = actor.unit.clone();
+    }
+    q
 }
 
 /// Which routing rule decided issue `id`, and what today's rules would say.

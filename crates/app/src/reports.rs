@@ -248,7 +248,9 @@ pub async fn submit_reports_on<C: ConnectionTrait + TransactionTrait>(
     let txn = conn.begin_with_options(docket_store::db::WRITE).await?;
     // Checked inside the transaction that writes, so a close cannot slip in between.
     check_open_weeks(app, &txn, inputs, opts.late_entry).await?;
-    let reports = docket_scheduler::reports::submit(&txn, inputs, &actor.id, now).await?;
+    let ids: std::collections::HashMap<String, uuid::Uuid> =
+        projects.iter().map(|(c, p)| (c.clone(), p.id)).collect();
+    let reports = docket_scheduler::reports::record(&txn, inputs, &ids, &actor.id, now).await?;
     let items: Vec<_> = inputs
         .iter()
         .zip(&reports)

@@ -7,8 +7,10 @@ use chrono::NaiveDate;
 use docket_domain::cycle::SlotStatus;
 use docket_domain::issue::IssueState;
 use docket_domain::period::IsoWeek;
+use docket_store::issue_lines::LineQuery;
 use docket_store::issues::IssueFilter;
 use docket_workflow::lifecycle::{Action, next_state};
+use docket_workflow::limits::Flag;
 use docket_workflow::views::{IssueDetail, IssueSummary};
 use serde::Serialize;
 
@@ -151,61 +153,74 @@ pub async fn work_items(
     actor: &Actor,
     filter: &IssueFilter,
 ) -> AppResult<Vec<WorkItem>> {
-    let mut items = timed_items(app, actor, filter).await?;
-    name_projects(app, &mut items).await?;
-    Ok(items)
-}
-
-/// As [`work_items`] without the project names (for a long list that shows one page:
-/// sort and cut it first, then [`name_projects`] the page).
-///
-/// # Errors
-/// Unexpected if the database fails.
-pub async fn timed_items(
-    app: &App,
-    actor: &Actor,
-    filter: &IssueFilter,
-) -> AppResult<Vec<WorkItem>> {
-    let list = crate::issues::list_issues(app, actor, filter, false).await?;
+    let lines = crate::issues::issue_lines(app, actor, filter, false).await?;
     let today = app.today();
-    Ok(list
+    Ok(lines
         .into_iter()
-        .map(|issue| {
-            let limit = issue.limit;
-            let (left, over) = match limit {
-                Some(l) if l < today => (
-                    None,
-                    docket_workflow::limits::overdue_days(&app.calendar, l, today),
-                ),
-                Some(l) => (Some(app.calendar.workdays_between(today, l).value), None),
-                None => (None, None),
-            };
-            WorkItem {
-                project_name: String::new(),
-                issue,
-                limit,
-                workdays_left: left,
-                overdue_days: over,
-            }
-        })
+        .map(|(issue, name)| timed(app, issue, name, today))
         .collect())
 }
 
-/// Fills in the project names of `items`.
+/// An issue with its working days left or overdue on `today`.
+fn timed(app: &App, issue: IssueSummary, project_name: String, today: NaiveDate) -> WorkItem {
+    let limit = issue.limit;
+    let (left, over) = match limit {
+        Some(l) if l < today => (
+            None,
+            docket_workflow::limits::overdue_days(&app.calendar, l, today),
+        ),
+        Some(l) => (Some(app.calendar.workdays_between(today, l).value), None),
+        None => (None, None),
+    };
+    WorkItem {
+        project_name,
+        issue,
+        limit,
+        workdays_left: left,
+        overdue_days: over,
+    }
+}
+
+/// What the office's queue shows: one page and the counts over the whole queue.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QueuePage {
+    /// The page, overdue first.
+    pub items: Vec<WorkItem>,
+    /// Issues in the queue.
+    pub total: u64,
+    /// Of which overdue.
+    pub overdue: u64,
+}
+
+/// Page `page` (from 1, `per_page` issues) of the issues of `q` that `actor` may see,
+/// flagged `flag` when given, overdue first; filtered, ordered and cut by the database.
 ///
 /// # Errors
 /// Unexpected if the database fails.
-pub async fn name_projects(app: &App, items: &mut [WorkItem]) -> AppResult {
-    let mut codes: Vec<String> = items.iter().map(|i| i.issue.project.clone()).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let projects = docket_store::issues::projects_by_code(&app.db.conn, &codes).await?;
-    for i in items {
-        if let Some(p) = projects.get(&i.issue.project) {
-            i.project_name = p.name.clone();
-        }
-    }
-    Ok(())
+pub async fn queue_page(
+    app: &App,
+    actor: &Actor,
+    q: LineQuery,
+    flag: Option<Flag>,
+    page: u64,
+    per_page: u64,
+) -> AppResult<QueuePage> {
+    let q = crate::issues::visible(actor, q);
+    let offset = page.saturating_sub(1).saturating_mul(per_page);
+    let found = app
+        .workflow
+        .queue_page(&app.db.conn, &q, flag, app.now(), offset, per_page)
+        .await?;
+    let today = app.today();
+    Ok(QueuePage {
+        items: found
+            .items
+            .into_iter()
+            .map(|(issue, name)| timed(app, issue, name, today))
+            .collect(),
+        total: found.total,
+        overdue: found.overdue,
+    })
 }
 
 /// This week's report slots of the projects of `actor`'s unit.

@@ -149,7 +149,14 @@ pub async fn verify<C: ConnectionTrait>(
     if !t.is_active(now) {
         return Ok(None);
     }
-    store::touch_api_token(conn, t.id, to_ms(now), TOUCH_GRANULARITY_MS).await?;
+    // A write only when the recorded use is older than the granularity: most requests of a
+    // busy client read and go.
+    let stale = t
+        .last_used_at
+        .is_none_or(|l| (now - l).num_milliseconds() >= TOUCH_GRANULARITY_MS);
+    if stale {
+        store::touch_api_token(conn, t.id, to_ms(now), TOUCH_GRANULARITY_MS).await?;
+    }
     Ok(Some(t))
 }
 

@@ -68,6 +68,50 @@ pub fn attachment_filename(b: &Bulletin, format: Format) -> String {
     format!("bulletin-{}.{}", b.month, format.extension())
 }
 
+/// Red-light projects named in the cover note; more are counted, not listed.
+const COVER_RED_LISTED: usize = 10;
+
+/// What the bulletin email's cover note says: the title and number, the headline sentences,
+/// and only the exceptions a leader acts on (red-light projects by name, counts of yellow
+/// lights, projects without figures and overdue issues), with the attachments' names.
+pub fn cover_note(b: &Bulletin, rendered: &Rendered) -> serde_json::Value {
+    use crate::formula::{Light, fmt_percent};
+    let red: Vec<serde_json::Value> = b
+        .lagging
+        .iter()
+        .filter(|l| l.light == Light::Red)
+        .take(COVER_RED_LISTED)
+        .map(|l| {
+            serde_json::json!({
+                "name": l.name,
+                "owner_unit": l.owner_unit,
+                "responsible": l.responsible_official_name,
+                "completion_rate": fmt_percent(l.completion_rate),
+            })
+        })
+        .collect();
+    let count = |light: Light| b.lagging.iter().filter(|l| l.light == light).count();
+    serde_json::json!({
+        "month": b.month,
+        "issue_number": b.issue_number,
+        "cutoff": b.cutoff.to_string(),
+        "title": render::title(b),
+        "issue_line": render::issue_line(b),
+        "cutoff_line": render::cutoff_line(b),
+        "headlines": render::headlines(b),
+        "red": red,
+        "red_count": count(Light::Red),
+        "yellow_count": count(Light::Yellow),
+        "not_reported_count": b.not_reported.len(),
+        "overdue_issues": b.issues.all.overdue,
+        "attachments": rendered
+            .attachments
+            .iter()
+            .map(|a| a.filename.clone())
+            .collect::<Vec<_>>(),
+    })
+}
+
 /// What [`queue_bulletin`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Queued {
@@ -132,15 +176,12 @@ pub async fn queue_bulletin<C: ConnectionTrait>(
             to_email: o.email.clone(),
             to_name: o.name.clone(),
             official: Some(o.id.clone()),
-            context: serde_json::json!({
-                "month": b.month,
-                "issue_number": b.issue_number,
-                "cutoff": b.cutoff.to_string(),
-                "title": render::title(b),
-            }),
+            context: cover_note(b, rendered),
+            // The body is the cover note (templates `bulletin.txt`/`.html`), rendered per
+            // recipient with their salutation; the bulletin itself travels as attachments.
             subject: Some(rendered.subject.clone()),
-            text_body: Some(rendered.text.clone()),
-            html_body: Some(rendered.html.clone()),
+            text_body: None,
+            html_body: None,
             delivery: Delivery::Immediate,
             period: Some(b.month.clone()),
             attachments: rendered.attachments.clone(),

@@ -189,6 +189,11 @@ pub struct MissingYear {
 pub struct WorkCalendar {
     years: BTreeMap<i32, CalendarYear>,
     special: HashMap<NaiveDate, DayReason>,
+    /// The special days in date order, for counting over ranges.
+    special_days: Vec<NaiveDate>,
+    /// Running sum, per entry of `special_days`, of how each special day changes the
+    /// Monday-to-Friday count (+1 a make-up weekend, -1 a weekday holiday), inclusive.
+    adjust_sum: Vec<i32>,
 }
 
 impl WorkCalendar {
@@ -227,6 +232,34 @@ impl WorkCalendar {
             }
         }
         self.years.insert(table.year, table);
+        self.index_special_days();
+    }
+
+    fn index_special_days(&mut self) {
+        let mut days: Vec<NaiveDate> = self.special.keys().copied().collect();
+        days.sort_unstable();
+        let mut sum = 0;
+        self.adjust_sum = days
+            .iter()
+            .map(|d| {
+                let workday = matches!(self.special[d], DayReason::MakeUpWorkday { .. });
+                sum += i32::from(workday) - i32::from(!is_weekend(*d));
+                sum
+            })
+            .collect();
+        self.special_days = days;
+    }
+
+    /// How many special days fall in `(from, to]`, and their net change to the
+    /// Monday-to-Friday count.
+    fn special_in(&self, from: NaiveDate, to: NaiveDate) -> (usize, i32) {
+        let lo = self.special_days.partition_point(|d| *d <= from);
+        let hi = self.special_days.partition_point(|d| *d <= to);
+        if hi <= lo {
+            return (0, 0);
+        }
+        let before = if lo == 0 { 0 } else { self.adjust_sum[lo - 1] };
+        (hi - lo, self.adjust_sum[hi - 1] - before)
     }
 
     /// The years that have a table.
@@ -265,14 +298,14 @@ impl WorkCalendar {
 
     /// Whether `date` is a working day; provisional (Monday to Friday) in a year without a table.
     pub fn is_workday(&self, date: NaiveDate) -> Reckoned<bool> {
-        match self.day(date) {
-            Ok(d) => Reckoned {
-                value: d.workday,
+        match self.special.get(&date) {
+            Some(reason) => Reckoned {
+                value: matches!(reason, DayReason::MakeUpWorkday { .. }),
                 provisional: false,
             },
-            Err(_) => Reckoned {
+            None => Reckoned {
                 value: !is_weekend(date),
-                provisional: true,
+                provisional: !self.has_year(date.year()),
             },
         }
     }
@@ -333,21 +366,44 @@ impl WorkCalendar {
     }
 
     /// The number of working days after `from` up to and including `to` (0 if `to <= from`).
+    ///
+    /// Counted, not walked: Monday to Friday by arithmetic, corrected by the special days in
+    /// the range (binary search), so a limit two years back costs as little as one tomorrow.
     pub fn workdays_between(&self, from: NaiveDate, to: NaiveDate) -> Reckoned<u32> {
-        let mut count = 0;
+        if to <= from {
+            return Reckoned {
+                value: 0,
+                provisional: false,
+            };
+        }
+        let (_, adjust) = self.special_in(from, to);
+        let count = weekdays_through(to) - weekdays_through(from) + i64::from(adjust);
         let mut provisional = false;
-        let mut d = from;
-        while d < to {
-            d = d.succ_opt().unwrap_or(to);
-            let w = self.is_workday(d);
-            provisional |= w.provisional;
-            count += u32::from(w.value);
+        for year in from.year()..=to.year() {
+            if self.has_year(year) {
+                continue;
+            }
+            let start = NaiveDate::from_ymd_opt(year, 1, 1)
+                .and_then(|d| d.pred_opt())
+                .map_or(from, |d| d.max(from));
+            let end = NaiveDate::from_ymd_opt(year, 12, 31).map_or(to, |d| d.min(to));
+            let (special, _) = self.special_in(start, end);
+            if (end - start).num_days() > special as i64 {
+                provisional = true;
+                break;
+            }
         }
         Reckoned {
-            value: count,
+            value: u32::try_from(count.max(0)).unwrap_or(u32::MAX),
             provisional,
         }
     }
+}
+
+/// Monday-to-Friday days from 0001-01-01 (a Monday) through `d`.
+fn weekdays_through(d: NaiveDate) -> i64 {
+    let k = i64::from(d.num_days_from_ce());
+    k.div_euclid(7) * 5 + k.rem_euclid(7).min(5)
 }
 
 fn info(date: NaiveDate, reason: DayReason) -> DayInfo {
@@ -418,6 +474,55 @@ mod tests {
         assert_eq!(r.value, d("2026-01-02"));
         assert!(r.provisional);
         assert!(!cal.add_workdays(d("2025-12-01"), 3).provisional);
+    }
+
+    /// The day-by-day walk the counted version must agree with.
+    fn walked(cal: &WorkCalendar, from: NaiveDate, to: NaiveDate) -> Reckoned<u32> {
+        let (mut value, mut provisional, mut d) = (0, false, from);
+        while d < to {
+            d = d.succ_opt().unwrap();
+            let w = cal.is_workday(d);
+            provisional |= w.provisional;
+            value += u32::from(w.value);
+        }
+        Reckoned { value, provisional }
+    }
+
+    #[test]
+    fn counted_workdays_agree_with_walking_every_day() {
+        let mut cal = cal_2025();
+        cal.insert(
+            CalendarYear::from_toml_str(
+                r#"
+                year = 2026
+                [[holiday]]
+                name = "元旦"
+                from = "2026-01-01"
+                to = "2026-01-03"
+                workdays = ["2026-01-04"]
+                [[holiday]]
+                name = "春节"
+                from = "2026-02-15"
+                to = "2026-02-23"
+                workdays = ["2026-02-14", "2026-02-28"]
+                "#,
+            )
+            .unwrap(),
+        );
+        let start = d("2024-12-20");
+        for a in (0..800).step_by(5) {
+            for len in [0, 1, 2, 3, 6, 7, 8, 13, 30, 45, 200, 400] {
+                let from = start + chrono::Days::new(a);
+                let to = from + chrono::Days::new(len);
+                assert_eq!(
+                    cal.workdays_between(from, to),
+                    walked(&cal, from, to),
+                    "{from} → {to}"
+                );
+                let back = from - chrono::Days::new(len);
+                assert_eq!(cal.workdays_between(from, back).value, 0);
+            }
+        }
     }
 
     #[test]

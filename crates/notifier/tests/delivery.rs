@@ -34,12 +34,10 @@ async fn chinese_multipart_with_xlsx(t: &TestDb) {
     let ctx = serde_json::json!({
         "month": "2024-09", "issue_number": 9, "cutoff": "2024-09-30",
         "title": "示例市重点项目建设月通报（2024年1-9月）",
-        "schedule_target": "75.0%",
-        "total": { "projects": 40, "annual_plan_wan": "1,200,000", "ytd_completed_wan": "1,056,000",
-                   "completion_rate": "88.0%", "ahead_points": 13.0 },
-        "highlights": ["续建项目完成投资70亿元 <script>alert(1)</script>"],
-        "lagging": [{ "code": "P009", "name": "城东污水厂", "owner_unit": "城投集团", "responsible_official": "王海",
-                      "completion_rate": "40.0%", "light": "red" }],
+        "headlines": ["续建项目完成投资70亿元 <script>alert(1)</script>"],
+        "red": [{ "name": "城东污水厂", "owner_unit": "城投集团", "responsible": "王海",
+                  "completion_rate": "40.0%" }],
+        "red_count": 1, "yellow_count": 2, "not_reported_count": 0, "overdue_issues": 3,
     });
     let mut m = message(
         "bulletin:2024-09:wang",

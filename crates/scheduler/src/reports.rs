@@ -4,9 +4,12 @@
 //! The problems text is recorded with the report; raising each problem as a blocking issue is
 //! the workflow's part, which the binary calls with the returned report ids.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use docket_store::cycles::{self, NewReport, Submitted};
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
+use uuid::Uuid;
 
 use crate::error::SchedulerError;
 
@@ -23,7 +26,33 @@ pub async fn submit<C: ConnectionTrait + TransactionTrait>(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Submitted>, SchedulerError> {
-    let ids = docket_store::library::project_ids(conn).await?;
+    // Only the projects named: one report must not read the whole library.
+    let mut codes: Vec<String> = inputs.iter().map(|r| r.code.trim().to_string()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let projects = docket_store::issues::projects_by_code(conn, &codes).await?;
+    let ids = projects.into_iter().map(|(c, p)| (c, p.id)).collect();
+    // A savepoint when the caller already holds a transaction (report + its issues).
+    let txn = conn.begin_with_options(docket_store::db::WRITE).await?;
+    let out = record(&txn, inputs, &ids, actor, now).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// As [`submit`] with the projects already looked up (`ids`: code → id), in the caller's
+/// transaction: no lookup and no savepoint of its own, so a request that checked the
+/// projects itself pays for neither twice.
+///
+/// # Errors
+/// [`SchedulerError::BadRows`] listing every code missing from `ids`;
+/// [`SchedulerError::Store`].
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    inputs: &[ReportInput],
+    ids: &HashMap<String, Uuid>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Submitted>, SchedulerError> {
     let mut bad = Vec::new();
     let mut rows = Vec::with_capacity(inputs.len());
     for (i, r) in inputs.iter().enumerate() {
@@ -44,9 +73,5 @@ pub async fn submit<C: ConnectionTrait + TransactionTrait>(
     if !bad.is_empty() {
         return Err(SchedulerError::BadRows(bad));
     }
-    // A savepoint when the caller already holds a transaction (report + its issues).
-    let txn = conn.begin_with_options(docket_store::db::WRITE).await?;
-    let out = cycles::submit_reports(&txn, &rows, now.timestamp_millis()).await?;
-    txn.commit().await?;
-    Ok(out)
+    Ok(cycles::submit_reports(conn, &rows, now.timestamp_millis()).await?)
 }

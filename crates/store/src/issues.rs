@@ -469,7 +469,7 @@ pub async fn list_issues_with_codes<C: ConnectionTrait>(
         .collect())
 }
 
-fn filtered(filter: &IssueFilter) -> sea_orm::Select<issues::Entity> {
+pub(crate) fn filtered(filter: &IssueFilter) -> sea_orm::Select<issues::Entity> {
     let mut q = issues::Entity::find();
     match &filter.task_force {
         Some(Some(tf)) => q = q.filter(issues::Column::TaskForce.eq(tf.clone())),

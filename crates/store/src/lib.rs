@@ -19,6 +19,7 @@ pub mod entity;
 pub mod error;
 pub mod group_sums;
 pub mod holds;
+pub mod issue_lines;
 pub mod issues;
 pub mod library;
 pub mod outbox;

@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod notify;
 pub mod permission;
+pub mod queue;
 pub mod raise;
 pub mod report_problems;
 pub mod routing;

@@ -99,3 +99,42 @@ pub fn rung_reached(settings: &Settings, days: u32) -> i32 {
         .filter(|t| days >= **t)
         .count() as i32
 }
+
+/// The current limits (inclusive bounds; `None` unbounded) that give `flag` on `today`: how
+/// a flag filter becomes a date range the database can apply. `Flag::None` matches issues
+/// without a limit too, so it has no range (`None`).
+pub fn flag_range(
+    settings: &Settings,
+    calendar: &WorkCalendar,
+    flag: Flag,
+    today: NaiveDate,
+) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    // The flags change with the limit one way only (an earlier limit is never less overdue),
+    // so each boundary is found by stepping a day at a time from `today`; a few weeks at most.
+    let last_red = || {
+        let mut d = today.pred_opt()?;
+        while calendar.workdays_between(d, today).value <= settings.workflow.red_after_days {
+            d = d.pred_opt()?;
+        }
+        Some(d)
+    };
+    let last_blue = || {
+        let mut d = today;
+        while let Some(next) = d.succ_opt() {
+            if calendar.workdays_between(today, next).value > 1 {
+                break;
+            }
+            d = next;
+        }
+        d
+    };
+    match flag {
+        Flag::None => None,
+        Flag::Red => Some((None, Some(last_red()?))),
+        Flag::Yellow => Some((
+            last_red().and_then(|d| d.succ_opt()),
+            Some(today.pred_opt()?),
+        )),
+        Flag::Blue => Some((Some(today), Some(last_blue()))),
+    }
+}

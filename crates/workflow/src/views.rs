@@ -2,6 +2,7 @@
 //! events, and why an issue went where it went. Reads only; no transaction of its own.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use docket_store::issue_lines::LineQuery;
 use docket_store::issues::{self as repo, IssueFilter};
 use docket_store::time::from_ms;
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -210,32 +211,16 @@ impl Workflow {
         overdue_only: bool,
         now: DateTime<Utc>,
     ) -> Result<Vec<IssueSummary>, WorkflowError> {
-        let rows = repo::list_issues_with_codes(db, filter).await?;
-        let today = limits::business_date(&self.settings, now);
-        let mut out = Vec::with_capacity(rows.len());
-        for (i, code) in rows {
-            let state = parse_state(&i.state)?;
-            let category = parse_category(&i.category)?;
-            let limit = limits::current_limit(state, i.accept_due, i.due);
-            let flag = limits::flag(&self.settings, &self.calendar, limit, today);
-            if overdue_only && flag < Flag::Yellow {
-                continue;
-            }
-            out.push(IssueSummary {
-                id: i.id,
-                number: i.number.clone(),
-                project: code,
-                category: category.code().to_string(),
-                title: i.title,
-                state: state.code().to_string(),
-                task_force: i.task_force,
-                due: i.due,
-                limit,
-                flag,
-                escalation_rung: i.escalation_rung,
-            });
-        }
-        Ok(out)
+        let q = LineQuery {
+            filter: filter.clone(),
+            ..LineQuery::default()
+        };
+        Ok(self
+            .lines(db, &q, overdue_only, now)
+            .await?
+            .into_iter()
+            .map(|(summary, _)| summary)
+            .collect())
     }
 
     /// Replays an issue's stored events.

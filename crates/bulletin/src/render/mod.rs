@@ -252,20 +252,31 @@ pub fn headlines(b: &Bulletin) -> Vec<String> {
     out
 }
 
-/// The start-rate sentence: "开工率：15 / 27 = 55.6%".
+/// The start-rate sentence, worded after the configured definition: "截至9月底，计划新开工
+/// 项目27个，已开工15个，开工率55.6%。".
 pub fn start_sentence(b: &Bulletin) -> String {
-    let (zh, en) = ("开工率：", "Start rate: ");
-    format!(
-        "{}{} / {} = {}",
-        if b.meta.language == Language::Zh {
-            zh
-        } else {
-            en
-        },
-        b.starts.started,
-        b.starts.planned,
-        crate::formula::fmt_percent_opt(b.starts.rate)
-    )
+    use crate::config::StartRate;
+    let st = &b.starts;
+    let rate = crate::formula::fmt_percent_opt(st.rate);
+    let month = b.month().month();
+    match (b.meta.language, st.definition) {
+        (Language::Zh, StartRate::PlannedByMonth) => format!(
+            "截至{month}月底，计划新开工项目{}个，已开工{}个，开工率{rate}。",
+            st.planned, st.started
+        ),
+        (Language::Zh, StartRate::PlannedForYear) => format!(
+            "今年计划新开工项目{}个，截至{month}月底已开工{}个，开工率{rate}。",
+            st.planned, st.started
+        ),
+        (Language::Zh, StartRate::UnderConstruction) => format!(
+            "新开工和续建项目{}个，截至{month}月底在建{}个，开工率{rate}。",
+            st.planned, st.started
+        ),
+        (Language::En, _) => format!(
+            "Start rate: {} of {} projects started ({rate}).",
+            st.started, st.planned
+        ),
+    }
 }
 
 /// The issue-statistics sentence of section 五.
@@ -275,7 +286,7 @@ pub fn issues_sentence(b: &Bulletin) -> String {
     let i = &b.issues.all;
     match lang {
         Language::Zh => format!(
-            "今年以来共收集问题{}个，已办结{}个，已销号{}个，销号率{}；逾期未办结{}个；办结平均用时（中位数）{}个工作日。",
+            "今年以来共收集问题{}个，已办结{}个，已销号{}个，销号率{}；逾期未办结{}个；办结用时中位数{}个工作日。",
             i.raised,
             i.resolved,
             i.closed,

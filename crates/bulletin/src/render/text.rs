@@ -113,14 +113,7 @@ pub fn render(b: &Bulletin) -> String {
         "{}",
         t("四、开工和前期工作", "4. Starts and pre-construction")
     );
-    let _ = writeln!(
-        o,
-        "  {}{} / {} = {}",
-        t("开工率：", "Start rate: "),
-        b.starts.started,
-        b.starts.planned,
-        fmt_percent_opt(b.starts.rate)
-    );
+    let _ = writeln!(o, "  {}", super::start_sentence(b));
     for s in &b.starts.lights {
         let _ = writeln!(
             o,

@@ -29,7 +29,7 @@ pub(crate) async fn list(State(s): State<HttpState>, p: Person) -> Response {
             minijinja::context! {
                 number => h.number,
                 kind => h.kind.label_zh(),
-                period => h.period.clone(),
+                period => view::period(&h.period),
                 reason => h.reason.clone(),
                 state => h.state.label_zh(),
                 waiting => h.state == docket_domain::hold::HoldState::Held,
@@ -59,7 +59,7 @@ pub(crate) async fn show(
         me => p.me(&s),
         number,
         kind => pv.hold.kind.label_zh(),
-        period => pv.hold.period.clone(),
+        period => view::period(&pv.hold.period),
         reason => pv.hold.reason.clone(),
         state => pv.hold.state.label_zh(),
         waiting => pv.hold.state == docket_domain::hold::HoldState::Held,

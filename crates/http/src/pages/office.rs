@@ -4,11 +4,13 @@
 use axum::extract::{Query, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use docket_app::work::{self, WorkItem};
+use docket_app::work::{self, QueuePage, WorkItem};
 use docket_domain::cycle::SlotStatus;
 use docket_domain::issue::{IssueCategory, IssueState};
 use docket_domain::period::IsoWeek;
+use docket_store::issue_lines::LineQuery;
 use docket_store::issues::IssueFilter;
+use docket_workflow::limits::Flag;
 use serde::Deserialize;
 
 use super::issue::refused;
@@ -18,7 +20,7 @@ use super::work::IssueLine;
 use crate::state::HttpState;
 
 /// Issues on one page of the queue.
-const PAGE_SIZE: usize = 100;
+const PAGE_SIZE: u64 = 100;
 
 /// The office only; others get the Chinese 403 page.
 pub(crate) fn office_only(s: &HttpState, p: &Person) -> Option<Response> {
@@ -180,27 +182,37 @@ pub(crate) struct QueueQuery {
     chased: Option<usize>,
 }
 
-/// The queue's issues for `q`, overdue first.
-async fn queue(s: &HttpState, p: &Person, q: &QueueQuery) -> docket_app::AppResult<Vec<WorkItem>> {
-    let filter = IssueFilter {
-        task_force: match q.task_force.as_str() {
-            "" => None,
-            "office" => Some(None),
-            tf => Some(Some(tf.to_string())),
+/// One page of the queue for `q`, overdue first (filtered and paged by the database).
+async fn queue(s: &HttpState, p: &Person, q: &QueueQuery) -> docket_app::AppResult<QueuePage> {
+    let query = LineQuery {
+        filter: IssueFilter {
+            task_force: match q.task_force.as_str() {
+                "" => None,
+                "office" => Some(None),
+                tf => Some(Some(tf.to_string())),
+            },
+            open_only: q.state.is_empty(),
+            states: (!q.state.is_empty()).then(|| vec![q.state.clone()]),
+            ..IssueFilter::default()
         },
-        open_only: q.state.is_empty(),
-        states: (!q.state.is_empty()).then(|| vec![q.state.clone()]),
-        ..IssueFilter::default()
+        category: (!q.category.is_empty()).then(|| q.category.clone()),
+        ..LineQuery::default()
     };
-    let mut items = work::timed_items(&s.app, &p.actor, &filter).await?;
-    if !q.category.is_empty() {
-        items.retain(|w| w.issue.category == q.category);
+    let flag = match q.flag.as_str() {
+        "blue" => Some(Flag::Blue),
+        "yellow" => Some(Flag::Yellow),
+        "red" => Some(Flag::Red),
+        _ => None,
+    };
+    let page = q.page.unwrap_or(1).max(1) as u64;
+    let mut found =
+        work::queue_page(&s.app, &p.actor, query.clone(), flag, page, PAGE_SIZE).await?;
+    let pages = found.total.div_ceil(PAGE_SIZE).max(1);
+    if page > pages {
+        // Past the end (the queue shrank): show the last page.
+        found = work::queue_page(&s.app, &p.actor, query, flag, pages, PAGE_SIZE).await?;
     }
-    if !q.flag.is_empty() {
-        items.retain(|w| w.issue.flag.code() == q.flag);
-    }
-    work::sort_overdue_first(&mut items);
-    Ok(items)
+    Ok(found)
 }
 
 /// `GET /office/issues`: the issue queue.
@@ -212,22 +224,14 @@ pub(crate) async fn issues(
     if let Some(r) = office_only(&s, &p) {
         return r;
     }
-    let items = match queue(&s, &p, &q).await {
+    let found = match queue(&s, &p, &q).await {
         Ok(i) => i,
         Err(e) => return refused(&s, &e),
     };
-    let pages = items.len().div_ceil(PAGE_SIZE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let overdue = items.iter().filter(|w| w.overdue_days.is_some()).count();
-    let total = items.len();
-    let mut shown: Vec<WorkItem> = items
-        .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
-    if let Err(e) = work::name_projects(&s.app, &mut shown).await {
-        return refused(&s, &e);
-    }
+    let pages = found.total.div_ceil(PAGE_SIZE).max(1);
+    let page = (q.page.unwrap_or(1).max(1) as u64).min(pages);
+    let (total, overdue) = (found.total, found.overdue);
+    let shown: Vec<WorkItem> = found.items;
     let lines: Vec<IssueLine> = shown.iter().map(|w| IssueLine::of(&s, w)).collect();
     let opt = |v: &str, l: &str, sel: &str| minijinja::context! { value => v, label => l, selected => v == sel };
     let mut task_forces = vec![opt("office", "协调办", &q.task_force)];

@@ -1,8 +1,9 @@
 //! Words and dates for people: every code a page shows goes through here, so no state,
 //! category, flag or id reaches a page as stored.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use docket_domain::issue::{IssueCategory, IssueState, Severity};
+use docket_domain::period::{IsoWeek, Month};
 use docket_workflow::limits::Flag;
 
 use crate::state::HttpState;
@@ -147,6 +148,29 @@ pub(crate) fn change(field: &str, value: Option<&str>) -> (String, String) {
     )
 }
 
+/// A period as people say it: a week `2026年第52周（12月21日—12月27日）`, a month
+/// `2026年11月` (the text itself when it is neither).
+pub(crate) fn period(code: &str) -> String {
+    if let Ok(w) = IsoWeek::parse(code) {
+        let (mon, sun) = (w.monday(), w.day(Weekday::Sun));
+        let to = if mon.year() == sun.year() {
+            sun.format("%-m月%-d日").to_string()
+        } else {
+            date(sun)
+        };
+        let from = if mon.year() == sun.year() {
+            mon.format("%-m月%-d日").to_string()
+        } else {
+            date(mon)
+        };
+        return format!("{}年第{}周（{from}—{to}）", w.year(), w.week());
+    }
+    match Month::parse(code) {
+        Ok(m) => format!("{}年{}月", m.year(), m.month()),
+        Err(_) => code.to_string(),
+    }
+}
+
 /// `2026年12月9日`.
 pub(crate) fn date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
@@ -210,6 +234,17 @@ mod tests {
         assert_eq!(group_thousands("-1000"), "-1,000");
         assert_eq!(group_thousands("999"), "999");
         assert_eq!(wan(125_000), "12.5");
+    }
+
+    #[test]
+    fn periods_read_as_dates() {
+        assert_eq!(period("2026-W52"), "2026年第52周（12月21日—12月27日）");
+        assert_eq!(
+            period("2026-W01"),
+            "2026年第1周（2025年12月29日—2026年1月4日）"
+        );
+        assert_eq!(period("2026-11"), "2026年11月");
+        assert_eq!(period("x"), "x");
     }
 
     #[test]

@@ -8,5 +8,6 @@ mod input;
 mod lifecycle;
 mod limits;
 mod permissions;
+mod queue;
 mod routing;
 mod stored;
