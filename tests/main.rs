@@ -3,6 +3,7 @@
 mod browser;
 mod bulletin;
 mod cli;
+mod files_s3;
 mod foundation;
 mod hold;
 mod http_api;

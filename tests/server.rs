@@ -62,6 +62,17 @@ impl Server {
 
     /// As [`Server::start`] with the configuration file `config`.
     pub async fn start_with(db_url: &str, dir: &Path, smtp: Option<&str>, config: &Path) -> Server {
+        Server::start_env(db_url, dir, smtp, config, &[]).await
+    }
+
+    /// As [`Server::start_with`], with the environment variables `env` set for the process.
+    pub async fn start_env(
+        db_url: &str,
+        dir: &Path,
+        smtp: Option<&str>,
+        config: &Path,
+        env: &[(&str, &str)],
+    ) -> Server {
         let port = free_port();
         let log = tempfile::NamedTempFile::new().expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
@@ -78,7 +89,10 @@ impl Server {
         if let Some(url) = smtp {
             cmd.env("DOCKET_SMTP_URL", url);
         }
+        cmd.envs(env.iter().copied());
         let child = cmd.spawn().expect("start docket run");
+        // reqwest's rustls (from the S3 file store's build) needs the process's TLS provider.
+        docket_app::file_store::install_tls_provider();
         let server = Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
