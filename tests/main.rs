@@ -4,6 +4,7 @@ mod browser;
 mod bulletin;
 mod cli;
 mod clock;
+mod files_s3;
 mod foundation;
 mod hold;
 mod http_api;

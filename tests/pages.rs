@@ -12,7 +12,7 @@ use crate::http_auth::{csrf_field, form, link, mail_to, set_cookie};
 use crate::server::Server;
 
 /// Signs `email` in through the emailed link; returns the session cookie.
-async fn session(s: &Server, sink: &SmtpSink, email: &str) -> String {
+pub(crate) async fn session(s: &Server, sink: &SmtpSink, email: &str) -> String {
     let (cookie, field, _, _) = form(s, "/login").await;
     let r = s
         .http
@@ -39,7 +39,7 @@ async fn session(s: &Server, sink: &SmtpSink, email: &str) -> String {
     set_cookie(&r, "docket_session").expect("session")
 }
 
-async fn get(s: &Server, session: &str, path: &str) -> (u16, String) {
+pub(crate) async fn get(s: &Server, session: &str, path: &str) -> (u16, String) {
     let r = s
         .http
         .get(s.url(path))
@@ -50,7 +50,7 @@ async fn get(s: &Server, session: &str, path: &str) -> (u16, String) {
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-fn files_under(dir: &std::path::Path) -> usize {
+pub(crate) fn files_under(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
         .map(|d| {
             d.flatten()

@@ -65,7 +65,7 @@ impl Server {
         Server::start_env(db_url, dir, smtp, config, &[]).await
     }
 
-    /// As [`Server::start_with`] with extra environment variables (e.g. the test clock).
+    /// As [`Server::start_with`], with the environment variables `env` set for the process.
     pub async fn start_env(
         db_url: &str,
         dir: &Path,
@@ -89,10 +89,10 @@ impl Server {
         if let Some(url) = smtp {
             cmd.env("DOCKET_SMTP_URL", url);
         }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
+        cmd.envs(env.iter().copied());
         let child = cmd.spawn().expect("start docket run");
+        // reqwest's rustls (from the S3 file store's build) needs the process's TLS provider.
+        docket_app::file_store::install_tls_provider();
         let server = Server {
             child,
             base: format!("http://127.0.0.1:{port}"),

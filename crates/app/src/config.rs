@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use docket_domain::config::{ConfigError, CoreConfig, apply_env_overrides};
 
 use crate::error::AppError;
+use crate::file_store::{FileStoreSpec, S3Credentials};
 
 /// Top-level tables the file may have. Each feature crate reads and validates its own.
 const KNOWN_TABLES: &[&str] = &[
@@ -41,6 +42,9 @@ pub struct AppConfig {
     pub schedules: docket_scheduler::SchedulesConfig,
     /// `[http]`: the HTTP service's public address, sessions and upload limits.
     pub http: crate::web::HttpSettings,
+    /// Where attachments are kept: `[http] files_dir`, or `[http.files_s3]` with the
+    /// credentials read from the environment.
+    pub files: FileStoreSpec,
 }
 
 impl AppConfig {
@@ -78,7 +82,8 @@ pub fn load_str(
             e.to_string().trim_end()
         ))
     })?;
-    apply_env_overrides(&mut doc, env).map_err(bad)?;
+    let env: Vec<(String, String)> = env.into_iter().collect();
+    apply_env_overrides(&mut doc, env.iter().cloned()).map_err(bad)?;
     if let Some(key) = doc.keys().find(|k| !KNOWN_TABLES.contains(&k.as_str())) {
         return Err(bad(ConfigError::new(
             key.clone(),
@@ -97,6 +102,16 @@ pub fn load_str(
     schedules.validate().map_err(bad)?;
     let http: crate::web::HttpSettings = section(&doc, "http").map_err(bad)?;
     http.validate().map_err(bad)?;
+    let files = match &http.files_s3 {
+        None => FileStoreSpec::Folder(PathBuf::from(&http.files_dir)),
+        Some(settings) => {
+            let var = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            FileStoreSpec::S3 {
+                settings: settings.clone(),
+                credentials: S3Credentials::from_env(&var).map_err(bad)?,
+            }
+        }
+    };
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     docket_notifier::NotifierSettings::resolve(&core, &smtp, &mail, dir, &|k| {
         std::env::var(k).ok()
@@ -111,6 +126,7 @@ pub fn load_str(
         mail,
         schedules,
         http,
+        files,
     })
 }
 
@@ -146,4 +162,48 @@ fn deserialize<T: serde::de::DeserializeOwned>(
         let msg = e.message().trim().to_string();
         ConfigError::new(name, msg)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (PathBuf, String) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/docket.toml");
+        let text = std::fs::read_to_string(&path).expect("sample config");
+        (path, text)
+    }
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn attachments_go_to_the_folder_unless_a_bucket_is_configured() {
+        let (path, text) = sample();
+        let c = load_str(&path, &text, vars(&[])).expect("sample loads");
+        assert_eq!(c.files, FileStoreSpec::Folder(PathBuf::from("data/files")));
+
+        let s3 = format!("{text}\n[http.files_s3]\nbucket = \"docket-files\"\n");
+        let e = load_str(&path, &s3, vars(&[])).expect_err("no credentials");
+        assert!(e.to_string().contains("DOCKET_S3_ACCESS_KEY_ID"), "{e}");
+        let env = [
+            ("DOCKET_S3_ACCESS_KEY_ID", "AKID"),
+            ("DOCKET_S3_SECRET_ACCESS_KEY", "secret"),
+        ];
+        let c = load_str(&path, &s3, vars(&env)).expect("with credentials");
+        assert!(
+            matches!(&c.files, FileStoreSpec::S3 { settings, .. } if settings.bucket == "docket-files")
+        );
+
+        // The environment may name the bucket too (`DOCKET__HTTP__FILES_S3__…`); its keys are
+        // checked like the file's.
+        let mut env = vars(&env);
+        env.push(("DOCKET__HTTP__FILES_S3__BUCKET".into(), "Bad_Name".into()));
+        let e = load_str(&path, &text, env).expect_err("bad bucket");
+        assert!(e.to_string().contains("http.files_s3.bucket"), "{e}");
+    }
 }

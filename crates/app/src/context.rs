@@ -18,6 +18,7 @@ use docket_auth::LinkSigner;
 use crate::actor::Actor;
 use crate::config::{self, AppConfig};
 use crate::error::{AppError, AppResult};
+use crate::file_store::FileStore;
 use crate::links::ActionLinks;
 
 /// Everything a use case works with.
@@ -37,6 +38,8 @@ pub struct App {
     pub scheduler: Arc<Scheduler>,
     /// Signed one-click links in emails, when a secret is configured ([`App::with_links`]).
     pub links: Option<Arc<ActionLinks>>,
+    /// Where attachments are kept: the folder or the S3-compatible bucket of the config.
+    pub files: FileStore,
 }
 
 /// The system clock, or the test clock `DOCKET_CLOCK` (+ `DOCKET_CLOCK_SPEED`) when set: the
@@ -112,6 +115,15 @@ impl App {
             calendar.clone(),
         );
         let scheduler = scheduler(&config, &db, &calendar)?;
+        let files = FileStore::open(&config.files).map_err(|e| {
+            let cause = std::error::Error::source(&e)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            AppError::bad_input(format!(
+                "config {}: http.files_s3: {e}{cause}",
+                config.path.display()
+            ))
+        })?;
         Ok(App {
             config,
             db,
@@ -120,6 +132,7 @@ impl App {
             workflow: Arc::new(workflow),
             scheduler: Arc::new(scheduler),
             links: None,
+            files,
         })
     }
 

@@ -1,18 +1,16 @@
 //! Attachments (附件): site photos with weekly reports and documents with issues. JPEG, PNG
 //! or PDF, recognised by their content (never by the name), up to `[http] max_file_mb`. The
-//! bytes are kept outside the database in a content-addressed folder (`[http] files_dir`,
-//! `ab/abcdef…` by SHA-256, written to a temporary name and renamed, so a crash leaves no
-//! half file under a real name); the database lists each upload with its object, uploader
-//! and time. Only people who may see the object may list or fetch its files.
-
-use std::path::PathBuf;
+//! bytes are kept outside the database, content-addressed (`ab/abcdef…` by SHA-256), in the
+//! folder `[http] files_dir` or the S3-compatible bucket `[http.files_s3]`
+//! ([`crate::file_store`]: never half a file under a real key); the database lists each
+//! upload with its object, uploader and time. Only people who may see the object may list
+//! or fetch its files.
 
 use chrono::{DateTime, Utc};
 use docket_store::entity::attachments;
 use docket_store::time::{from_ms, to_ms};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::actor::Actor;
@@ -168,45 +166,13 @@ fn display_name(name: &str) -> String {
     }
 }
 
-fn folder(app: &App) -> PathBuf {
-    PathBuf::from(&app.config.http.files_dir)
-}
-
-fn path_of(app: &App, sha: &str) -> PathBuf {
-    folder(app).join(&sha[..2]).join(sha)
-}
-
-/// Writes the bytes under their hash (once; an existing file with that hash is the same).
-async fn keep_bytes(app: &App, bytes: &[u8]) -> AppResult<String> {
-    let sha: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let path = path_of(app, &sha);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        return Ok(sha);
-    }
-    let dir = path
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| folder(app));
-    let unexpected = |e: std::io::Error| {
-        AppError::unexpected(format!("attachments folder {}", dir.display()), e)
-    };
-    tokio::fs::create_dir_all(&dir).await.map_err(unexpected)?;
-    let tmp = dir.join(format!(".{sha}.{}.tmp", Uuid::new_v4()));
-    tokio::fs::write(&tmp, bytes).await.map_err(unexpected)?;
-    tokio::fs::rename(&tmp, &path).await.map_err(unexpected)?;
-    Ok(sha)
-}
-
 /// Stores checked uploads for `owner` on `conn` (the caller's transaction, so the listing
 /// commits with the report or action it belongs to). The bytes are written first: a
 /// rollback leaves only an unlisted file, never a listed file without bytes.
 ///
 /// # Errors
-/// Bad input for a file [`check_uploads`] refuses; unexpected if the folder or the
-/// database fails.
+/// Bad input for a file [`check_uploads`] refuses; unexpected if the file store (folder or
+/// bucket) or the database fails.
 pub async fn store_uploads<C: ConnectionTrait>(
     app: &App,
     conn: &C,
@@ -218,7 +184,10 @@ pub async fn store_uploads<C: ConnectionTrait>(
     let now = to_ms(app.now());
     let mut ids = Vec::with_capacity(files.len());
     for f in files {
-        let sha = keep_bytes(app, &f.bytes).await?;
+        let sha =
+            app.files.put(&f.bytes).await.map_err(|e| {
+                AppError::unexpected(format!("storing {}", display_name(&f.name)), e)
+            })?;
         let id = Uuid::now_v7();
         docket_store::attachments::insert(
             conn,
@@ -312,7 +281,7 @@ pub async fn list_files(app: &App, actor: &Actor, owner: Owner) -> AppResult<Vec
 ///
 /// # Errors
 /// Not found (also for a file of an object the actor may not see); unexpected if the bytes
-/// are missing from the folder.
+/// are missing from the file store.
 pub async fn open_file(app: &App, actor: &Actor, id: Uuid) -> AppResult<(StoredFile, Vec<u8>)> {
     let not_found = || AppError::NotFound(format!("file {id}: no such file"));
     let row = docket_store::attachments::get(&app.db.conn, id)
@@ -323,7 +292,9 @@ pub async fn open_file(app: &App, actor: &Actor, id: Uuid) -> AppResult<(StoredF
         return Err(not_found());
     }
     let file = StoredFile::from(row);
-    let bytes = tokio::fs::read(path_of(app, &file.sha256))
+    let bytes = app
+        .files
+        .get(&file.sha256)
         .await
         .map_err(|e| AppError::unexpected(format!("attachment {id}"), e))?;
     Ok((file, bytes))

@@ -17,6 +17,7 @@ pub mod cycles;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod file_store;
 pub mod files;
 pub mod holds;
 pub mod imports;

@@ -23,6 +23,9 @@ pub struct HttpSettings {
     pub files_dir: String,
     /// The largest attachment accepted, in MiB (default 10).
     pub max_file_mb: u32,
+    /// `[http.files_s3]`: keep attachments in an S3-compatible bucket instead of
+    /// `files_dir` (credentials from the environment only).
+    pub files_s3: Option<crate::file_store::S3Settings>,
 }
 
 impl Default for HttpSettings {
@@ -34,6 +37,7 @@ impl Default for HttpSettings {
             request_timeout_secs: 30,
             files_dir: "data/files".into(),
             max_file_mb: 10,
+            files_s3: None,
         }
     }
 }
@@ -66,6 +70,9 @@ impl HttpSettings {
         }
         if self.files_dir.trim().is_empty() {
             return Err(ConfigError::new("http.files_dir", "must name a folder"));
+        }
+        if let Some(s3) = &self.files_s3 {
+            s3.validate()?;
         }
         if !(1..=3600).contains(&self.request_timeout_secs) {
             return Err(ConfigError::new(

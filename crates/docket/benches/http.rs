@@ -435,6 +435,8 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    // reqwest's rustls (from the S3 file store's build) needs the process's TLS provider.
+    docket_app::file_store::install_tls_provider();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -7,12 +7,15 @@
 //!   PostgreSQL test fails, never skips, when the server cannot be reached.
 //! - [`dual_test!`] turns one `async fn(&TestDb)` into a test per backend.
 //! - [`SmtpSink`] runs `aiosmtpd` on a free loopback port and reads what arrived.
+//! - [`S3Server`] runs moto's S3-compatible server on a free loopback port (attachments in a
+//!   bucket).
 //! - Fixtures shared by the crates' tests and benchmarks: [`core_config`], [`calendar`],
 //!   [`beijing`], [`project`] and [`seed_projects`], [`TempTemplates`]; [`Docket`] runs the
 //!   built binary.
 
 mod cli;
 mod fixtures;
+mod s3;
 mod smtp;
 
 pub use cli::{Docket, stderr, stdout};
@@ -20,6 +23,7 @@ use docket_store::{Db, connect, migrate};
 pub use fixtures::{
     TempTemplates, beijing, calendar, config_dir, core_config, project, repo_root, seed_projects,
 };
+pub use s3::{S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3Server};
 pub use smtp::{ReceivedMail, SmtpSink, python};
 
 /// The server a PostgreSQL test database is created on.

@@ -74,7 +74,7 @@ pub async fn run(app: &App, args: RunArgs, database_url: &str) -> CliResult {
         let _ = on_signal.send(true);
     });
     let (work_stop, work_stopping) = watch::channel(false);
-    tracing::info!(listen = %bound, public = %base_url, "docket run: HTTP service, scheduler and email delivery started");
+    tracing::info!(listen = %bound, public = %base_url, files = %app.files.describe(), "docket run: HTTP service, scheduler and email delivery started");
     let http = async {
         let stopped = async move {
             let _ = http_stopping.wait_for(|s| *s).await;

@@ -169,7 +169,7 @@ pub(crate) fn csrf_refused(s: &HttpState) -> Response {
 }
 
 pub(crate) fn failed(s: &HttpState, e: &docket_app::AppError) -> Response {
-    tracing::error!(error = %e, "page request failed");
+    tracing::error!(error = %e, cause = ?std::error::Error::source(e), "page request failed");
     s.pages.message(
         s,
         StatusCode::INTERNAL_SERVER_ERROR,
