@@ -20,6 +20,7 @@ const KNOWN_TABLES: &[&str] = &[
     "mail",
     "schedules",
     "http",
+    "applications",
 ];
 
 /// The whole configuration, validated.
@@ -41,6 +42,8 @@ pub struct AppConfig {
     pub schedules: docket_scheduler::SchedulesConfig,
     /// `[http]`: the HTTP service's public address, sessions and upload limits.
     pub http: crate::web::HttpSettings,
+    /// `[applications]`: the yearly targets of funds won from higher levels.
+    pub applications: docket_domain::application::ApplicationsConfig,
 }
 
 impl AppConfig {
@@ -87,8 +90,13 @@ pub fn load_str(
     }
     let core: CoreConfig = deserialize(toml::Value::Table(doc.clone()), "(root)").map_err(bad)?;
     core.validate().map_err(bad)?;
-    let bulletin: docket_bulletin::BulletinConfig = section(&doc, "bulletin").map_err(bad)?;
+    let mut bulletin: docket_bulletin::BulletinConfig = section(&doc, "bulletin").map_err(bad)?;
     bulletin.validate(&core).map_err(bad)?;
+    let applications: docket_domain::application::ApplicationsConfig =
+        section(&doc, "applications").map_err(bad)?;
+    applications.validate().map_err(bad)?;
+    // The bulletin's section 争取上级资金和政策 measures against these targets.
+    bulletin.applications = applications.clone();
     let workflow: docket_workflow::WorkflowConfig = section(&doc, "workflow").map_err(bad)?;
     workflow.validate(&core).map_err(bad)?;
     let smtp: docket_notifier::SmtpConfig = section(&doc, "smtp").map_err(bad)?;
@@ -111,6 +119,7 @@ pub fn load_str(
         mail,
         schedules,
         http,
+        applications,
     })
 }
 
