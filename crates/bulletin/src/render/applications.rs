@@ -1,6 +1,7 @@
 //! The words and table of section 争取上级资金和政策 and the 拿地即开工 line of the milestone
 //! section, shared by every output so they carry the same figures.
 
+use docket_domain::application::{ApplicationCategory, ApplicationState};
 use docket_domain::config::Language;
 
 use super::{Kind, label, own_period_label, ytd_label};
@@ -81,7 +82,8 @@ pub fn headers(lang: Language) -> [&'static str; 8] {
     }
 }
 
-/// The table's rows: all, each category, then each state present.
+/// The table's rows: all, each category, then each state present (codes not known to this
+/// build are left out of the table; the JSON keeps them).
 pub fn rows(b: &Bulletin) -> Vec<(String, &ApplicationFig)> {
     let lang = b.meta.language;
     let all = if lang == Language::Zh {
@@ -90,10 +92,18 @@ pub fn rows(b: &Bulletin) -> Vec<(String, &ApplicationFig)> {
         "All"
     };
     let mut out = vec![(all.to_string(), &b.applications.all)];
-    for (k, f) in &b.applications.by_category {
+    // Categories in the file's order, states in their lifecycle's (谋划 … 到位, 未获批).
+    let a = &b.applications;
+    let categories = ApplicationCategory::ALL
+        .iter()
+        .filter_map(|c| a.by_category.get_key_value(c.code()));
+    for (k, f) in categories {
         out.push((label(b, Kind::ApplicationCategory, k), f));
     }
-    for (k, f) in &b.applications.by_state {
+    let states = ApplicationState::ALL
+        .iter()
+        .filter_map(|s| a.by_state.get_key_value(s.code()));
+    for (k, f) in states {
         let l = label(b, Kind::ApplicationState, k);
         out.push((
             if lang == Language::Zh {
