@@ -162,7 +162,13 @@ fn docx_text(bytes: &[u8]) -> (String, String) {
 async fn bulletin_docx_and_pdf(t: &TestDb) {
     import_sample(
         &t.url,
-        &["projects", "progress", "milestones", "indicators"],
+        &[
+            "projects",
+            "progress",
+            "milestones",
+            "indicators",
+            "applications",
+        ],
     );
     let cfg = sample_config();
     let dir = tempfile::tempdir().unwrap();
@@ -241,6 +247,8 @@ async fn bulletin_docx_and_pdf(t: &TestDb) {
             "四、开工和前期工作",
             "五、问题办理",
             "六、全市投资指标",
+            "七、争取上级资金和政策",
+            "拿地即开工",
             "87.6%",
             "92.0%",
             "+17.0",

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `docket` binary: one test binary, a module per area.
 
+mod applications;
 mod browser;
 mod bulletin;
 mod cli;

@@ -4,8 +4,8 @@
 Deterministic (fixed seed). Modelled on the seed report: 40 municipal key projects (13
 industry, 10 urban, 9 livelihood, 8 culture/tourism), 30 provincial key projects (16
 continuing: 70亿 done at 92.0% of plan; 14 new: 60亿 at 83.0%), a reserve for next year, 10
-special-bond projects, progress for February (1-2月) to September 2024, milestones and
-city indicators. Run: python3 config/sample/generate.py (needs openpyxl for the .xlsx files).
+special-bond projects, progress for February (1-2月) to September 2024, milestones,
+city indicators, and the year's applications to higher levels (争取上级资金和政策). Run: python3 config/sample/generate.py (needs openpyxl for the .xlsx files).
 """
 import csv, os, random
 
@@ -110,6 +110,39 @@ for i, c in enumerate(new_codes):
     milestones.append(dict(code=c, milestone="land", planned_date=d(3 + i % 6, 1), actual_date=d(3 + i % 6, 8) if started else ""))
     milestones.append(dict(code=c, milestone="start", planned_date=d(3 + i % 7, 15), actual_date=d(3 + i % 7, 18) if started else ""))
 
+# Tags and the national project code (项目代码), added after every random draw so the
+# figures above stay as they were: provincial projects are 重大工程, every third 十四五.
+for i, p in enumerate(projects):
+    active = p["stage"] != "reserve"
+    p["national_code"] = f"{YEAR}-{330101 + i % 5}-48-{1 + i % 3:02d}-{100000 + i:06d}" if active else ""
+    tags = (["重大工程"] if p["level"] == "provincial" else []) + (["十四五"] if i % 3 == 0 else [])
+    p["tags"] = "，".join(tags)
+
+# Applications to higher levels: (申报编号, 申报事项, 资金类别, 申报单位, 申报, 批复, 到位, 状态, 日期).
+APPS = [
+    ("SB2024-01", "市人民医院新院区中央预算内投资", "中央预算内投资", "示例市卫生健康局", "12000", "8000", "8000", "到位", "2024-06-20"),
+    ("SB2024-02", "老旧小区改造专项债券", "地方政府专项债券", "示例市城市建设投资集团有限公司", "50000", "45000", "30000", "下达", "2024-07-15"),
+    ("SB2024-03", "高新区产业园基础设施专项债券", "地方政府专项债券", "高新区管委会", "80000", "80000", "80000", "到位", "2024-05-30"),
+    ("SB2024-04", "城市供水管网改造政策性金融工具", "政策性金融工具", "示例市水务集团", "30000", "20000", "", "批复", "2024-08-12"),
+    ("SB2024-05", "华海药业三期省级技改资金", "省级专项资金", "华海药业股份有限公司", "3000", "2000", "2000", "到位", "2024-09-10"),
+    ("SB2024-06", "古镇文旅综合体省级文旅资金", "省级专项资金", "示例市文旅集团", "1500", "", "", "审核", "2024-09-05"),
+    ("SB2024-07", "职业技术学院新校区中央预算内投资", "中央预算内投资", "示例市教育局", "9000", "", "", "申报", "2024-08-28"),
+    ("SB2024-08", "省重大产业项目用地指标单列", "政策事项", "示例市城市建设投资集团有限公司", "", "", "", "批复", "2024-07-01"),
+    ("SB2024-09", "新增能耗指标省级统筹", "政策事项", "北山能源有限公司", "", "", "", "未获批", "2024-06-30"),
+    ("SB2024-10", "污水处理厂扩建中央预算内投资", "中央预算内投资", "示例市水务集团", "6000", "", "", "未获批", "2024-04-18"),
+    ("SB2024-11", "城市快速路改造2025年专项债券", "地方政府专项债券", "示例市交通投资集团", "40000", "", "", "谋划", "2024-09-20"),
+    ("SB2024-12", "新材料产业园二期省级专项资金", "省级专项资金", "南湖新材料有限公司", "2500", "", "", "申报", "2024-10-12"),
+]
+applications = []
+for ref, title, cat, unit, applied, approved, received, state, date in APPS:
+    # The first active project of the applying unit, if it has one.
+    proj = next((p["code"] for p in projects if p["owner_unit"] == unit and p["stage"] != "reserve"), "")
+    applications.append(dict(ref=ref, title=title, code=proj, category=cat, unit=unit, applied_wan=applied,
+                             approved_wan=approved, received_wan=received, state=state, date=date))
+APP_ZH = {"ref": "申报编号", "title": "申报事项", "code": "项目编号", "category": "资金类别", "unit": "申报单位",
+          "applied_wan": "申报金额（万元）", "approved_wan": "批复金额（万元）", "received_wan": "到位金额（万元）",
+          "state": "状态", "date": "日期"}
+
 indicators = [
     dict(month=f"{YEAR}-09", indicator="fixed_asset_investment", ytd_wan="3200000", prior_ytd_wan="2666667"),
     dict(month=f"{YEAR}-09", indicator="industrial_investment", ytd_wan="1760000", prior_ytd_wan="1491525"),
@@ -119,7 +152,7 @@ indicators = [
 ZH = {"code": "项目编号", "name": "项目名称", "level": "项目级别", "stage": "建设阶段", "category": "项目类别",
       "plan_year": "计划年度", "total_investment_wan": "总投资（万元）", "annual_plan_wan": "年度计划投资（万元）",
       "owner_unit": "建设单位", "district": "所属区县", "responsible_official": "责任领导",
-      "contact_email": "联系人邮箱", "special_bond": "专项债"}
+      "contact_email": "联系人邮箱", "special_bond": "专项债", "national_code": "项目代码", "tags": "标签"}
 for i in range(12):
     ZH[f"plan_m{i+1:02d}_wan"] = f"{i+1}月计划（万元）"
 LABEL = {"provincial": "省重点", "municipal": "市重点", "reserve": "储备", "preparatory": "前期", "new": "新建",
@@ -152,4 +185,6 @@ write("projects", projects, zh=ZH, labels=True)
 write("progress", progress)
 write("milestones", milestones)
 write("indicators", indicators)
-print(f"{len(projects)} projects, {len(progress)} progress rows, {len(milestones)} milestones")
+write("applications", applications, zh=APP_ZH)
+print(f"{len(projects)} projects, {len(progress)} progress rows, {len(milestones)} milestones, "
+      f"{len(applications)} applications")

@@ -21,6 +21,7 @@ const KNOWN_TABLES: &[&str] = &[
     "mail",
     "schedules",
     "http",
+    "applications",
 ];
 
 /// The whole configuration, validated.
@@ -45,6 +46,8 @@ pub struct AppConfig {
     /// Where attachments are kept: `[http] files_dir`, or `[http.files_s3]` with the
     /// credentials read from the environment.
     pub files: FileStoreSpec,
+    /// `[applications]`: the yearly targets of funds won from higher levels.
+    pub applications: docket_domain::application::ApplicationsConfig,
 }
 
 impl AppConfig {
@@ -92,8 +95,13 @@ pub fn load_str(
     }
     let core: CoreConfig = deserialize(toml::Value::Table(doc.clone()), "(root)").map_err(bad)?;
     core.validate().map_err(bad)?;
-    let bulletin: docket_bulletin::BulletinConfig = section(&doc, "bulletin").map_err(bad)?;
+    let mut bulletin: docket_bulletin::BulletinConfig = section(&doc, "bulletin").map_err(bad)?;
     bulletin.validate(&core).map_err(bad)?;
+    let applications: docket_domain::application::ApplicationsConfig =
+        section(&doc, "applications").map_err(bad)?;
+    applications.validate().map_err(bad)?;
+    // The bulletin's section 争取上级资金和政策 measures against these targets.
+    bulletin.applications = applications.clone();
     let workflow: docket_workflow::WorkflowConfig = section(&doc, "workflow").map_err(bad)?;
     workflow.validate(&core).map_err(bad)?;
     let smtp: docket_notifier::SmtpConfig = section(&doc, "smtp").map_err(bad)?;
@@ -127,6 +135,7 @@ pub fn load_str(
         schedules,
         http,
         files,
+        applications,
     })
 }
 

@@ -1,5 +1,5 @@
 //! Loading the office's files: the project library, monthly progress, milestones, city
-//! indicators (the office only; all or nothing; `dry_run` validates only).
+//! indicators, applications to higher levels (the office only; all or nothing; `dry_run` validates only).
 
 use std::path::Path;
 
@@ -20,6 +20,22 @@ pub enum ImportKind {
     Milestones,
     /// City-wide monthly indicators.
     Indicators,
+    /// Applications to higher levels (争取上级资金和政策), upserted with their history.
+    Applications,
+}
+
+impl ImportKind {
+    /// Parses a kind's name as the CLI and the API spell it (`projects`, …, `applications`).
+    pub fn parse(name: &str) -> Option<ImportKind> {
+        Some(match name {
+            "projects" => ImportKind::Projects,
+            "progress" => ImportKind::Progress,
+            "milestones" => ImportKind::Milestones,
+            "indicators" => ImportKind::Indicators,
+            "applications" => ImportKind::Applications,
+            _ => return None,
+        })
+    }
 }
 
 /// Imports `file` of `kind` as `actor`; `progress(done, total)` reports rows written.
@@ -49,6 +65,9 @@ pub async fn import_file(
         ImportKind::Progress => docket_library::import_progress(db, file, &opts).await?,
         ImportKind::Milestones => docket_library::import_milestones(db, file, &opts).await?,
         ImportKind::Indicators => docket_library::import_indicators(db, file, &opts).await?,
+        ImportKind::Applications => {
+            docket_library::import_applications(db, file, &app.config.core, &opts).await?
+        }
     })
 }
 
@@ -59,11 +78,15 @@ pub fn import_summary(r: &ImportReport) -> String {
     } else {
         "imported"
     };
-    match &r.projects {
-        Some(p) => format!(
+    match (&r.projects, &r.applications) {
+        (Some(p), _) => format!(
             "{} rows {verb}: {} created, {} updated, {} unchanged, {} field changes",
             r.rows, p.created, p.updated, p.unchanged, p.changes
         ),
-        None => format!("{} rows {verb}", r.rows),
+        (None, Some(a)) => format!(
+            "{} rows {verb}: {} created, {} updated, {} unchanged",
+            r.rows, a.created, a.updated, a.unchanged
+        ),
+        (None, None) => format!("{} rows {verb}", r.rows),
     }
 }

@@ -9,6 +9,7 @@
 //! core beneath them; nothing imports it but the `docket` binary.
 
 pub mod actor;
+pub mod applications;
 pub mod bulletins;
 pub mod calendar;
 pub mod config;

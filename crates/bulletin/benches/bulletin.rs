@@ -65,6 +65,8 @@ async fn seed(t: &TestDb) {
             contact_email: None,
             special_bond: i % 10 == 0,
             monthly_plans: [None; 12],
+            national_code: None,
+            tags: Vec::new(),
         })
         .collect();
     let tx = t.db.conn.begin().await.expect("begin");

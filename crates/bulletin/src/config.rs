@@ -126,6 +126,18 @@ pub struct BulletinConfig {
     /// The fonts of the DOCX and PDF.
     #[serde(default)]
     pub fonts: FontsConfig,
+    /// 拿地即开工: a project counts when construction started within this many days of its
+    /// land approval (用地审批 to 开工, default 90).
+    #[serde(default = "d_land_to_start_days")]
+    pub land_to_start_days: u32,
+    /// The targets of section 争取上级资金和政策, from the top-level `[applications]` table
+    /// (set by the config loader; not a key of `[bulletin]`).
+    #[serde(skip)]
+    pub applications: docket_domain::application::ApplicationsConfig,
+}
+
+fn d_land_to_start_days() -> u32 {
+    90
 }
 
 /// A file attached to the bulletin's email.
@@ -246,6 +258,8 @@ impl Default for BulletinConfig {
             attach: d_attach(),
             document: DocumentConfig::default(),
             fonts: FontsConfig::default(),
+            land_to_start_days: d_land_to_start_days(),
+            applications: Default::default(),
         }
     }
 }
@@ -331,6 +345,12 @@ impl BulletinConfig {
                     "a font family name must not be empty",
                 ));
             }
+        }
+        if self.land_to_start_days > 366 {
+            return Err(ConfigError::new(
+                "bulletin.land_to_start_days",
+                "must be at most 366 days",
+            ));
         }
         if self.cutoff_day > 28 {
             return Err(ConfigError::new(

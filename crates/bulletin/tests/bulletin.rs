@@ -276,7 +276,14 @@ async fn outputs_agree(t: &TestDb) {
         calamine::open_workbook_from_rs(Cursor::new(r.attachments[0].data.clone())).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["汇总", "分类别", "分区县", "滞后项目", "问题办理"]
+        [
+            "汇总",
+            "分类别",
+            "分区县",
+            "滞后项目",
+            "问题办理",
+            "争取上级资金和政策"
+        ]
     );
     let summary = wb.worksheet_range("汇总").unwrap();
     assert_eq!(summary.get_value((1, 5)), Some(&Data::Float(8.0)));

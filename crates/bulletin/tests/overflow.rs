@@ -37,6 +37,8 @@ async fn seed(t: &TestDb) {
             contact_email: None,
             special_bond: false,
             monthly_plans: [None; 12],
+            national_code: None,
+            tags: Vec::new(),
         })
         .collect();
     let tx = t.db.conn.begin().await.unwrap();

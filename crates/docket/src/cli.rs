@@ -56,12 +56,15 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create or upgrade the database schema; safe to run twice.
     Migrate,
-    /// Load files: the project library, progress, milestones, indicators.
+    /// Load files: the project library, progress, milestones, indicators, applications.
     #[command(subcommand)]
     Import(commands::import::ImportCmd),
     /// The project library.
     #[command(subcommand)]
     Project(commands::project::ProjectCmd),
+    /// Applications to higher levels for funds and policies (争取上级资金和政策).
+    #[command(subcommand)]
+    Application(commands::application::ApplicationCmd),
     /// The monthly bulletin (月通报): build it, or send it by email.
     #[command(subcommand)]
     Bulletin(commands::bulletin::BulletinCmd),
@@ -109,6 +112,7 @@ pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Import(cmd) => commands::import::run(&app, &actor, cmd).await,
         Command::Project(cmd) => commands::project::run(&app, &actor, cmd).await,
+        Command::Application(cmd) => commands::application::run(&app, &actor, cmd).await,
         Command::Issue(cmd) => commands::issue::run(&app, &actor, cmd).await,
         Command::Run(args) => commands::run::run(&app, args, &g.database_url).await,
         Command::Bulletin(cmd) => commands::bulletin::run(&app, &actor, cmd).await,

@@ -7,6 +7,7 @@
 //! Docket crate.
 
 pub mod amount;
+pub mod application;
 pub mod calendar;
 pub mod clock;
 pub mod config;

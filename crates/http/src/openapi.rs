@@ -15,6 +15,7 @@ use crate::api;
         crate::health::healthz,
         api::issues::list, api::issues::raise, api::issues::show, api::issues::act, api::issues::sweep,
         api::projects::list, api::projects::show,
+        api::applications::list, api::applications::show,
         api::cycles::show, api::cycles::open, api::cycles::close,
         api::reports::submit, api::reports::list,
         api::bulletins::build, api::bulletins::send,
@@ -30,6 +31,7 @@ use crate::api;
     tags(
         (name = "issues", description = "blocking issues (要素制约) and their actions"),
         (name = "projects", description = "the project library"),
+        (name = "applications", description = "applications to higher levels for funds and policies (争取上级资金和政策)"),
         (name = "cycles", description = "weekly dispatch cycles (周调度)"),
         (name = "reports", description = "weekly reports (周报)"),
         (name = "bulletin", description = "the monthly bulletin (月通报)"),

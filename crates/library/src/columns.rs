@@ -35,6 +35,8 @@ const PROJECT_BASE: &[Column] = &[
     col("responsible_official", "责任领导", false),
     col("contact_email", "联系人邮箱", false),
     col("special_bond", "专项债", false),
+    col("national_code", "项目代码", false),
+    col("tags", "标签", false),
 ];
 
 /// The keys of the twelve monthly plan columns, January first.
@@ -96,6 +98,20 @@ pub const INDICATORS: &[Column] = &[
     col("indicator", "指标", true),
     col("ytd_wan", "累计（万元）", true),
     col("prior_ytd_wan", "上年同期累计（万元）", false),
+];
+
+/// Applications file columns (争取上级资金和政策).
+pub const APPLICATIONS: &[Column] = &[
+    col("ref", "申报编号", false),
+    col("title", "申报事项", true),
+    col("code", "项目编号", false),
+    col("category", "资金类别", true),
+    col("unit", "申报单位", true),
+    col("applied_wan", "申报金额（万元）", false),
+    col("approved_wan", "批复金额（万元）", false),
+    col("received_wan", "到位金额（万元）", false),
+    col("state", "状态", true),
+    col("date", "日期", true),
 ];
 
 /// Weekly report (周报) batch file columns.

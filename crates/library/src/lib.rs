@@ -5,6 +5,7 @@
 //! A file with any bad row writes nothing and reports every bad row at once, each as
 //! `FILE:ROW: COLUMN: VALUE: reason` with rows numbered as a spreadsheet shows them.
 
+pub mod applications;
 pub mod columns;
 pub mod error;
 pub mod files;
@@ -15,6 +16,6 @@ pub mod rows;
 pub use error::{ImportError, RowError};
 pub use files::{Table, read_table};
 pub use load::{
-    ImportOptions, ImportReport, import_indicators, import_milestones, import_progress,
-    import_projects,
+    ImportOptions, ImportReport, import_applications, import_indicators, import_milestones,
+    import_progress, import_projects,
 };

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use docket_domain::config::CoreConfig;
+use docket_store::applications::{ApplicationSummary, upsert_applications};
 use docket_store::library::{ImportMeta, UpsertSummary, upsert_projects};
 use docket_store::progress::{upsert_indicators, upsert_milestones, upsert_progress};
 use docket_store::{Db, StoreError};
@@ -33,6 +34,9 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// For projects: created / updated / unchanged / field changes.
     pub projects: Option<UpsertSummary>,
+    /// For applications: created / updated (one history event each) / unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applications: Option<ApplicationSummary>,
 }
 
 /// Imports a project library file. `progress(done, total)` reports rows written.
@@ -53,6 +57,7 @@ pub async fn import_projects(
         rows: records.len(),
         dry_run: opts.dry_run,
         projects: None,
+        applications: None,
     };
     let meta = ImportMeta {
         source_file: file_name(path),
@@ -141,6 +146,43 @@ async fn import_rows<T>(
         rows: records.len(),
         dry_run: opts.dry_run,
         projects: None,
+        applications: None,
+    })
+}
+
+/// Imports an applications file (争取上级资金和政策): upserts by key, and records an event
+/// for every application created or changed. A dry run validates and counts what would
+/// change, then rolls back.
+///
+/// # Errors
+/// As [`import_projects`]; a row naming an unknown project code is a bad row.
+pub async fn import_applications(
+    db: &Db,
+    path: &Path,
+    config: &CoreConfig,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let table = read_table(path)?;
+    let ids = docket_store::library::project_ids(&db.conn).await?;
+    let records = crate::applications::application_rows(&table, &ids, config)
+        .map_err(ImportError::BadRows)?;
+    let meta = ImportMeta {
+        source_file: file_name(path),
+        actor: opts.actor.clone(),
+        now_ms: opts.now_ms,
+    };
+    let txn = db.conn.begin_with_options(docket_store::db::WRITE).await?;
+    let summary = upsert_applications(&txn, &records, &meta).await?;
+    if opts.dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
+    Ok(ImportReport {
+        rows: records.len(),
+        dry_run: opts.dry_run,
+        projects: None,
+        applications: Some(summary),
     })
 }
 

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use docket_domain::application::{parse_national_code, parse_tags};
 use docket_domain::config::{CoreConfig, is_valid_email};
 use docket_domain::period::Month;
 use docket_domain::project::{Category, Indicator, Level, Milestone, Stage, parse_bool};
@@ -148,7 +149,7 @@ fn parse_year(s: &str) -> Result<i32, DomainError> {
     }
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, DomainError> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, DomainError> {
     let t = s.trim().replace('/', "-");
     NaiveDate::parse_from_str(&t, "%Y-%m-%d")
         .map_err(|_| DomainError::invalid("not a date YYYY-MM-DD"))
@@ -205,6 +206,8 @@ pub fn project_rows(
             }
         });
         let bond = r.parse_opt("special_bond", parse_bool);
+        let national_code = r.parse_opt("national_code", parse_national_code);
+        let tags = r.parse_opt("tags", parse_tags);
         let mut months = [None; 12];
         let mut months_ok = true;
         for (i, key) in columns::MONTH_KEYS.iter().enumerate() {
@@ -237,9 +240,25 @@ pub fn project_rows(
             Some(bond),
             true,
             Some(district),
+            Some(national_code),
+            Some(tags),
         ) = (
-            code, name, level, stage, category, plan_year, total, annual, owner_unit, official,
-            email, bond, months_ok, district,
+            code,
+            name,
+            level,
+            stage,
+            category,
+            plan_year,
+            total,
+            annual,
+            owner_unit,
+            official,
+            email,
+            bond,
+            months_ok,
+            district,
+            national_code,
+            tags,
         )
         else {
             return None;
@@ -259,11 +278,13 @@ pub fn project_rows(
             contact_email: email,
             special_bond: bond.unwrap_or(false),
             monthly_plans: months,
+            national_code,
+            tags: tags.unwrap_or_default(),
         })
     })
 }
 
-fn project_id(r: &mut Row<'_>, projects: &HashMap<String, Uuid>) -> Option<Uuid> {
+pub(crate) fn project_id(r: &mut Row<'_>, projects: &HashMap<String, Uuid>) -> Option<Uuid> {
     let code = r.req("code")?;
     match projects.get(&code) {
         Some(id) => Some(*id),

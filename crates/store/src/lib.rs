@@ -6,6 +6,7 @@
 //! the transaction (begin → state change → outbox rows → commit). It imports only
 //! `docket-domain` and `docket-migrations`, never a feature crate.
 
+pub mod applications;
 pub mod attachments;
 pub mod auth;
 pub mod breaker;

@@ -44,6 +44,15 @@ pub struct ProjectRecord {
     pub special_bond: bool,
     /// Planned investment per month, where given (for the `project_plan` target model).
     pub monthly_plans: [Option<Amount>; 12],
+    /// The national 24-character project code (项目代码), if given.
+    pub national_code: Option<String>,
+    /// Tags such as 重大工程 or 十四五, in file order.
+    pub tags: Vec<String>,
+}
+
+/// Tags as stored: joined by commas, `None` when there are none.
+fn joined_tags(tags: &[String]) -> Option<String> {
+    (!tags.is_empty()).then(|| tags.join(","))
 }
 
 /// What an import did.
@@ -213,6 +222,15 @@ pub async fn upsert_projects<C: ConnectionTrait>(
                         Some(Amount::from_yuan(p.total_investment_yuan).to_string()),
                         Some(r.total_investment.to_string()),
                     );
+                    let (code, tags) = (r.national_code.clone(), joined_tags(&r.tags));
+                    diff(
+                        &mut changes,
+                        p.id,
+                        "national_code",
+                        p.national_code.clone(),
+                        code,
+                    );
+                    diff(&mut changes, p.id, "tags", p.tags.clone(), tags);
                 }
                 (p.id, p.created_at, changes.len() > before)
             }
@@ -235,6 +253,8 @@ pub async fn upsert_projects<C: ConnectionTrait>(
                 Expr::val(r.contact_email.clone()),
                 Expr::val(r.special_bond),
                 Expr::val(r.total_investment.yuan()),
+                Expr::val(r.national_code.clone()),
+                Expr::val(joined_tags(&r.tags)),
                 Expr::val(created_at),
                 Expr::val(now),
             ]);
@@ -339,6 +359,8 @@ pub async fn upsert_projects<C: ConnectionTrait>(
         "contact_email",
         "special_bond",
         "total_investment_yuan",
+        "national_code",
+        "tags",
         "created_at",
         "updated_at",
     ];
@@ -496,6 +518,10 @@ pub struct ProjectListing {
     pub contact_email: Option<String>,
     /// Special-purpose bond.
     pub special_bond: bool,
+    /// The national 24-character project code (项目代码), if known.
+    pub national_code: Option<String>,
+    /// Tags such as 重大工程 or 十四五.
+    pub tags: Vec<String>,
 }
 
 /// Every project with its plan for `plan_year` (or its latest plan), ordered by code.
@@ -537,6 +563,10 @@ pub async fn list_projects<C: ConnectionTrait>(
                 responsible_official: p.responsible_official,
                 contact_email: p.contact_email,
                 special_bond: p.special_bond,
+                national_code: p.national_code,
+                tags: p
+                    .tags
+                    .map_or_else(Vec::new, |t| t.split(',').map(str::to_string).collect()),
             })
         })
         .collect())

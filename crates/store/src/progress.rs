@@ -210,3 +210,36 @@ pub async fn monthly_totals<C: ConnectionTrait>(
         .map(|r| Ok((r.try_get::<i32>("", "m")?, r.try_get::<i64>("", "s")?)))
         .collect()
 }
+
+/// A project's land approval and start of construction, both reached.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct LandAndStart {
+    /// The day the land was approved (用地审批 reached).
+    pub land_date: chrono::NaiveDate,
+    /// The day construction started (开工 reached).
+    pub start_date: chrono::NaiveDate,
+}
+
+/// The land and start dates of every project that started in `[from, to]` with its land
+/// approval recorded (for 拿地即开工: the days between them are counted by the caller).
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn land_and_starts<C: ConnectionTrait>(
+    conn: &C,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<LandAndStart>, StoreError> {
+    use sea_orm::FromQueryResult;
+    let sql = "SELECT l.actual_date AS land_date, s.actual_date AS start_date
+               FROM milestones s
+               JOIN milestones l ON l.project_id = s.project_id AND l.milestone = 'land'
+               WHERE s.milestone = 'start' AND l.actual_date IS NOT NULL
+                 AND s.actual_date >= $1 AND s.actual_date <= $2";
+    let st = crate::sql::stmt(
+        conn.get_database_backend(),
+        sql,
+        vec![from.into(), to.into()],
+    );
+    Ok(LandAndStart::find_by_statement(st).all(conn).await?)
+}

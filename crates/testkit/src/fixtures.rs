@@ -80,6 +80,8 @@ pub fn project(code: &str) -> ProjectRecord {
         contact_email: None,
         special_bond: false,
         monthly_plans: [None; 12],
+        national_code: None,
+        tags: Vec::new(),
     }
 }
 

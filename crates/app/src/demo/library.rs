@@ -10,7 +10,7 @@ use crate::context::App;
 use crate::error::{AppError, AppResult};
 use crate::imports::{ImportKind, import_file, import_summary};
 
-/// Imports `config/sample/`'s four files as the office.
+/// Imports `config/sample/`'s five files as the office.
 pub(super) async fn import_sample(app: &App, print: &mut dyn FnMut(&str)) -> AppResult {
     let dir = app.config.dir().join("sample");
     if !dir.join("projects.csv").is_file() {
@@ -25,6 +25,11 @@ pub(super) async fn import_sample(app: &App, print: &mut dyn FnMut(&str)) -> App
         (ImportKind::Progress, "progress.csv", "月度进度"),
         (ImportKind::Milestones, "milestones.csv", "前期节点"),
         (ImportKind::Indicators, "indicators.csv", "全市指标"),
+        (
+            ImportKind::Applications,
+            "applications.xlsx",
+            "争取上级资金和政策",
+        ),
     ] {
         let r = import_file(app, &office, kind, &dir.join(file), false, |_, _| {}).await?;
         print(&format!("{label} {file}: {}", import_summary(&r)));

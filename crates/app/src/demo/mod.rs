@@ -88,6 +88,14 @@ async fn bulletin(app: &App) -> AppResult<String> {
         docket_bulletin::formula::fmt_percent_opt(b.starts.rate),
         docket_bulletin::formula::fmt_percent_opt(b.issues.all.close_rate),
     ));
+    lines.push(format!(
+        "  {}",
+        docket_bulletin::render::applications::land_sentence(&b)
+    ));
+    lines.push(format!(
+        "  {}",
+        docket_bulletin::render::applications::sentence(&b)
+    ));
     Ok(lines.join("\n"))
 }
 

@@ -285,6 +285,23 @@ pub async fn build<C: ConnectionTrait>(
         );
     }
 
+    let land_to_start = super::applications::land_to_start(
+        conn,
+        cfg.land_to_start_days,
+        year_start,
+        period_start,
+        period_end,
+    )
+    .await?;
+    let applications = super::applications::application_stats(
+        conn,
+        &cfg.applications,
+        year,
+        year_start,
+        period_end,
+    )
+    .await?;
+
     // City indicators.
     let inds = q::indicators(conn, month.key()).await?;
     let fai = inds
@@ -335,8 +352,10 @@ pub async fn build<C: ConnectionTrait>(
         lagging,
         starts,
         milestones,
+        land_to_start,
         indicators,
         issues,
+        applications,
         meta: Meta {
             period: month,
             office: core.office.name.clone(),

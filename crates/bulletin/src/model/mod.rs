@@ -15,10 +15,12 @@ use crate::config::{DocumentConfig, FontsConfig, StartRate};
 use crate::error::BulletinError;
 use crate::formula::Light;
 
+mod applications;
 mod build;
 mod issues;
 mod period;
 
+pub use applications::{ApplicationFig, Applications, LandToStart};
 pub use build::build;
 pub use period::{cutoff_date, issue_number};
 
@@ -225,10 +227,14 @@ pub struct Bulletin {
     pub starts: Starts,
     /// Milestones reached, per milestone code.
     pub milestones: BTreeMap<String, MilestoneFig>,
+    /// 拿地即开工: starts within the configured days of the land approval.
+    pub land_to_start: LandToStart,
     /// City indicators, per indicator code.
     pub indicators: BTreeMap<String, IndicatorFig>,
     /// Issue statistics, year to date at the cut-off.
     pub issues: Issues,
+    /// Applications to higher levels (争取上级资金和政策), year to date against the targets.
+    pub applications: Applications,
     /// Renderer data.
     #[serde(skip)]
     pub meta: Meta,

@@ -321,6 +321,7 @@ pub fn render(b: &Bulletin) -> String {
         );
     }
     o.push_str("</table>");
+    let _ = write!(o, "<p>{}</p>", esc(&super::applications::land_sentence(b)));
 
     let _ = write!(
         o,
@@ -378,6 +379,21 @@ pub fn render(b: &Bulletin) -> String {
         }
         o.push_str("</table>");
     }
+    let _ = write!(
+        o,
+        "<h2 style=\"{H2}\">{}</h2><p>{}</p><table style=\"{TABLE}\">",
+        esc(&super::applications::heading(b)),
+        esc(&super::applications::sentence(b))
+    );
+    header_row(&mut o, &super::applications::headers(lang));
+    for (name, f) in super::applications::rows(b) {
+        let _ = write!(o, "<tr><td style=\"{TD}\">{}</td>", esc(&name));
+        for c in super::applications::cells(f) {
+            let _ = write!(o, "<td style=\"{NUM}\">{}</td>", esc(&c));
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</table>");
     o.push_str("</div></body></html>\n");
     o
 }

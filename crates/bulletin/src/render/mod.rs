@@ -2,6 +2,7 @@
 //! document (公文, [`official`]) as DOCX and PDF. Every output is read from the same
 //! [`Bulletin`](crate::model::Bulletin), so they show the same figures.
 
+pub mod applications;
 pub mod docx;
 pub mod fonts;
 pub mod html;
@@ -10,6 +11,7 @@ pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
+use docket_domain::application::{ApplicationCategory, ApplicationState};
 use docket_domain::config::Language;
 use docket_domain::issue::IssueCategory;
 use docket_domain::project::{Category, Indicator, Level, Milestone, Stage};
@@ -35,6 +37,10 @@ pub enum Kind {
     IssueCategory,
     /// A task force id.
     TaskForce,
+    /// An application's funding category code.
+    ApplicationCategory,
+    /// An application's state code.
+    ApplicationState,
 }
 
 fn title_case(code: &str) -> String {
@@ -55,6 +61,12 @@ pub fn label(b: &Bulletin, kind: Kind, code: &str) -> String {
         Kind::Milestone => Milestone::parse(code).ok().map(Milestone::label_zh),
         Kind::Indicator => Indicator::parse(code).ok().map(Indicator::label_zh),
         Kind::IssueCategory => IssueCategory::parse(code).ok().map(IssueCategory::label_zh),
+        Kind::ApplicationCategory => ApplicationCategory::parse(code)
+            .ok()
+            .map(ApplicationCategory::label_zh),
+        Kind::ApplicationState => ApplicationState::parse(code)
+            .ok()
+            .map(ApplicationState::label_zh),
         Kind::District => {
             return if code == NO_DISTRICT {
                 if lang == Language::Zh {

@@ -391,6 +391,7 @@ fn body(b: &Bulletin) -> Vec<Block> {
             })
             .collect(),
     }));
+    out.push(para(super::applications::land_sentence(b)));
 
     out.push(heading(t(b, "五、问题办理", "5. Issues")));
     out.push(para(super::issues_sentence(b)));
@@ -454,5 +455,25 @@ fn body(b: &Bulletin) -> Vec<Block> {
                 .collect(),
         }));
     }
+    out.push(heading(&super::applications::heading(b)));
+    out.push(para(super::applications::sentence(b)));
+    let widths = [1.6, 0.7, 1.3, 1.3, 1.3, 1.3, 0.9, 0.9];
+    let spec: Vec<(&str, bool, f64)> = super::applications::headers(lang)
+        .iter()
+        .zip(widths)
+        .enumerate()
+        .map(|(i, (h, w))| (*h, i > 0, w))
+        .collect();
+    out.push(Block::Table(Table {
+        columns: columns(&spec),
+        rows: super::applications::rows(b)
+            .into_iter()
+            .map(|(name, f)| {
+                std::iter::once(Cell::plain(name))
+                    .chain(super::applications::cells(f).into_iter().map(Cell::plain))
+                    .collect()
+            })
+            .collect(),
+    }));
     out
 }

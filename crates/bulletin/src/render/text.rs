@@ -138,6 +138,7 @@ pub fn render(b: &Bulletin) -> String {
             m.ytd
         );
     }
+    let _ = writeln!(o, "  {}", super::applications::land_sentence(b));
     let _ = writeln!(o);
     let _ = writeln!(o, "{}", t("五、问题办理", "5. Issues"));
     for (name, f) in issue_groups(b, true) {
@@ -174,6 +175,19 @@ pub fn render(b: &Bulletin) -> String {
                 fmt_percent_opt(f.share)
             );
         }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{}", super::applications::heading(b));
+    let _ = writeln!(o, "  {}", super::applications::sentence(b));
+    let heads = super::applications::headers(lang);
+    for (name, f) in super::applications::rows(b) {
+        let cells = super::applications::cells(f);
+        let parts: Vec<String> = heads[1..]
+            .iter()
+            .zip(cells.iter())
+            .map(|(h, c)| format!("{h} {c}"))
+            .collect();
+        let _ = writeln!(o, "  {name}：{}", parts.join(t("，", ", ")));
     }
     o
 }

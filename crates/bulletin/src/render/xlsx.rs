@@ -1,5 +1,5 @@
-//! The XLSX workbook: sheets for the summary, categories, districts, lagging projects and
-//! issues; rates as `0.0%` numbers, amounts as `#,##0.00`, the cut-off as a Chinese date
+//! The XLSX workbook: sheets for the summary, categories, districts, lagging projects,
+//! issues and applications to higher levels; rates as `0.0%` numbers, amounts as `#,##0.00`, the cut-off as a Chinese date
 //! (the quoted format of CRATES.md trap 9), frozen header rows.
 
 use chrono::Datelike;
@@ -68,16 +68,25 @@ fn fig_rows(
     Ok(())
 }
 
-/// The sheet names, in order: summary, categories, districts, lagging projects, issues.
-pub fn sheet_names(lang: Language) -> [&'static str; 5] {
+/// The sheet names, in order: summary, categories, districts, lagging projects, issues,
+/// applications to higher levels.
+pub fn sheet_names(lang: Language) -> [&'static str; 6] {
     match lang {
-        Language::Zh => ["汇总", "分类别", "分区县", "滞后项目", "问题办理"],
+        Language::Zh => [
+            "汇总",
+            "分类别",
+            "分区县",
+            "滞后项目",
+            "问题办理",
+            "争取上级资金和政策",
+        ],
         Language::En => [
             "Summary",
             "Categories",
             "Districts",
             "Lagging projects",
             "Issues",
+            "Higher-level funds",
         ],
     }
 }
@@ -198,6 +207,30 @@ pub fn render(b: &Bulletin) -> Result<Vec<u8>, XlsxError> {
             Some(x) => ws.write_number(r, 6, x)?,
             None => ws.write_string(r, 6, "—")?,
         };
+    }
+    ws.set_freeze_panes(1, 0)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name(names[5])?;
+    headers(ws, 0, &super::applications::headers(lang), &f)?;
+    for (i, (name, g)) in super::applications::rows(b).into_iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string(r, 0, &name)?;
+        ws.write_number(r, 1, g.count as f64)?;
+        ws.write_number_with_format(r, 2, g.applied_wan, &f.wan)?;
+        ws.write_number_with_format(r, 3, g.approved_wan, &f.wan)?;
+        ws.write_number_with_format(r, 4, g.received_wan, &f.wan)?;
+        for (c, v) in [
+            (5, g.target_wan),
+            (6, g.approved_rate),
+            (7, g.received_rate),
+        ] {
+            let fmt = if c == 5 { &f.wan } else { &f.pct };
+            match v {
+                Some(x) => ws.write_number_with_format(r, c, x, fmt)?,
+                None => ws.write_string(r, c, "—")?,
+            };
+        }
     }
     ws.set_freeze_panes(1, 0)?;
 

@@ -95,6 +95,8 @@ fn rec(
         contact_email: None,
         special_bond: false,
         monthly_plans: [None; 12],
+        national_code: None,
+        tags: Vec::new(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `docket import projects|progress|milestones|indicators FILE [--dry-run]`.
+//! `docket import projects|progress|milestones|indicators|applications FILE [--dry-run]`.
 
 use std::path::PathBuf;
 
@@ -20,6 +20,8 @@ pub enum ImportCmd {
     Milestones(FileArgs),
     /// City-wide monthly indicators.
     Indicators(FileArgs),
+    /// Applications to higher levels (争取上级资金和政策); upsert with history.
+    Applications(FileArgs),
 }
 
 /// A file and the dry-run switch.
@@ -42,6 +44,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: ImportCmd) -> CliResult {
         ImportCmd::Progress(a) => (ImportKind::Progress, a),
         ImportCmd::Milestones(a) => (ImportKind::Milestones, a),
         ImportCmd::Indicators(a) => (ImportKind::Indicators, a),
+        ImportCmd::Applications(a) => (ImportKind::Applications, a),
     };
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(

@@ -1,5 +1,6 @@
 //! One module per command group.
 
+pub mod application;
 pub mod bulletin;
 pub mod calendar;
 pub mod cycle;

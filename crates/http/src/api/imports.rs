@@ -1,4 +1,4 @@
-//! Imports of contract files (projects, progress, milestones, indicators) uploaded as
+//! Imports of contract files (projects, progress, milestones, indicators, applications) uploaded as
 //! multipart form data: the office only, all or nothing, bad rows as `FILE:ROW` lines.
 
 use axum::Json;
@@ -25,7 +25,7 @@ const NAME_MAX: usize = 100;
 
 /// Imports one uploaded CSV or XLSX file (form field `file`).
 #[utoipa::path(post, path = "/api/imports/{kind}", tag = "imports",
-    params(("kind" = String, Path, description = "projects, progress, milestones or indicators"), ImportQuery),
+    params(("kind" = String, Path, description = "projects, progress, milestones, indicators or applications"), ImportQuery),
     request_body(content_type = "multipart/form-data", description = "field `file`: the CSV or XLSX file"),
     responses((status = 200, description = "imported: rows read and what they did"),
               (status = 400, description = "bad rows, each as FILE:ROW: COLUMN: VALUE: reason; nothing written"),
@@ -38,16 +38,10 @@ pub async fn import(
     Query(q): Query<ImportQuery>,
     mut form: Multipart,
 ) -> ApiResult<Json<Value>> {
-    let kind = match kind.as_str() {
-        "projects" => ImportKind::Projects,
-        "progress" => ImportKind::Progress,
-        "milestones" => ImportKind::Milestones,
-        "indicators" => ImportKind::Indicators,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "{other:?}: not an import (projects, progress, milestones, indicators)"
-            )));
-        }
+    let Some(kind) = ImportKind::parse(&kind) else {
+        return Err(ApiError::bad_request(format!(
+            "{kind:?}: not an import (projects, progress, milestones, indicators, applications)"
+        )));
     };
     let mut upload = None;
     while let Some(field) = form

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/`: each handler parses, calls one use case of `docket_app` as the
 //! token's official, and answers. Every route but `/api/openapi.json` needs a bearer token.
 
+pub mod applications;
 pub mod bulletins;
 pub mod cycles;
 pub mod imports;
@@ -23,6 +24,8 @@ pub(crate) fn routes() -> Router<HttpState> {
         .route("/api/issues/sweep", post(issues::sweep))
         .route("/api/projects", get(projects::list))
         .route("/api/projects/{code}", get(projects::show))
+        .route("/api/applications", get(applications::list))
+        .route("/api/applications/{id}", get(applications::show))
         .route("/api/cycles/{week}", get(cycles::show))
         .route("/api/cycles/{week}/open", post(cycles::open))
         .route("/api/cycles/{week}/close", post(cycles::close))

@@ -161,6 +161,7 @@ pub(crate) async fn project(
         stage => Stage::parse(&pj.stage).map_or("—", Stage::label_zh),
         category => Category::parse(&pj.category).map_or("—", Category::label_zh),
         unit => pj.owner_unit.clone(), district => pj.district.clone(),
+        national_code => pj.national_code.clone(), tags => pj.tags.join("、"),
         responsible => pj.responsible_official.as_deref().map(|o| view::who(&s, o)),
         year => pj.plan_year,
         plan => view::wan(pj.annual_plan.yuan()),

@@ -4,6 +4,8 @@
 pub mod prelude;
 
 pub mod api_tokens;
+pub mod application_events;
+pub mod applications;
 pub mod attachments;
 pub mod bulletins;
 pub mod calendar_years;

@@ -19,12 +19,17 @@ pub struct Model {
     pub contact_email: Option<String>,
     pub special_bond: bool,
     pub total_investment_yuan: i64,
+    pub national_code: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub tags: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::applications::Entity")]
+    Applications,
     #[sea_orm(has_many = "super::issues::Entity")]
     Issues,
     #[sea_orm(has_many = "super::milestones::Entity")]
@@ -39,6 +44,12 @@ pub enum Relation {
     ReportSlots,
     #[sea_orm(has_many = "super::weekly_reports::Entity")]
     WeeklyReports,
+}
+
+impl Related<super::applications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Applications.def()
+    }
 }
 
 impl Related<super::issues::Entity> for Entity {
