@@ -16,4 +16,5 @@ mod report;
 mod scheduler;
 mod server;
 mod sheet;
+mod supervision;
 mod token;

@@ -30,6 +30,7 @@ mod m20261206_540000_attachments;
 mod m20261206_550000_holds;
 mod m20261206_550100_sheet_versions;
 mod m20261206_560000_delivery_breaker;
+mod m20261207_580000_schedule_pauses;
 mod util;
 
 /// Every migration, in order.
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_550000_holds::Migration),
             Box::new(m20261206_550100_sheet_versions::Migration),
             Box::new(m20261206_560000_delivery_breaker::Migration),
+            Box::new(m20261207_580000_schedule_pauses::Migration),
         ]
     }
 }

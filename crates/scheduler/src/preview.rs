@@ -31,12 +31,15 @@ pub struct PreviewLine {
     /// How many people it would email (reminders: if every active project were still to
     /// report); `names.len()`.
     pub recipients: usize,
-    /// Their names, e.g. `孙丽` (an official), an owner unit, or the office.
+    /// Their names, e.g. `孙丽` (an official), an owner unit, or the office: as the emails
+    /// are addressed.
     pub names: Vec<String>,
-}
-
-fn names(list: &[Recipient]) -> Vec<String> {
-    list.iter().map(|r| r.name.clone()).collect()
+    /// The same people as the office reads them: an official with the title
+    /// (`孙丽（市自然资源局局长）`), an owner unit, or the office.
+    pub people: Vec<String>,
+    /// Set while the schedule is paused: who paused it, when and why (the firing will be
+    /// skipped, and not caught up after the resume).
+    pub paused: Option<String>,
 }
 
 impl Scheduler {
@@ -54,6 +57,22 @@ impl Scheduler {
         let tz = self.plan().tz;
         let contacts = cycles::active_contacts(&self.db().conn).await?;
         let core = self.core();
+        let names = |list: &[Recipient]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|r| {
+                    let person = match &r.official {
+                        Some(id) => self.person(id),
+                        None => r.name.clone(),
+                    };
+                    (r.name.clone(), person)
+                })
+                .collect()
+        };
+        let paused_now: Vec<_> = docket_store::schedule_pauses::pauses(&self.db().conn)
+            .await?
+            .into_iter()
+            .filter(|p| p.until.is_none())
+            .collect();
         let mut out = Vec::new();
         let fmt = |t: DateTime<Utc>| {
             t.with_timezone(&tz)
@@ -87,6 +106,8 @@ impl Scheduler {
                             provisional: t.provisional,
                             recipients: 0,
                             names: Vec::new(),
+                            people: Vec::new(),
+                            paused: None,
                         });
                     }
                     (reason, t.is_some_and(|t| t.provisional), who)
@@ -99,10 +120,11 @@ impl Scheduler {
                         .and_then(|r| r.parse::<usize>().ok())
                         .unwrap_or(1);
                     let target = self.reminder_target(rung.saturating_sub(1));
-                    let who: Vec<String> = reminder_recipients(core, target, &contacts)
+                    let to: Vec<Recipient> = reminder_recipients(core, target, &contacts)
                         .into_iter()
-                        .map(|r| r.to.name)
+                        .map(|r| r.to)
                         .collect();
+                    let who = names(&to);
                     (None, false, who)
                 }
                 "bulletin" => (None, false, names(&self.bulletin_recipients())),
@@ -113,6 +135,10 @@ impl Scheduler {
                 ),
                 _ => (None, false, Vec::new()),
             };
+            let paused = paused_now
+                .iter()
+                .find(|p| p.schedule == o.schedule)
+                .map(|p| self.pause_text(p));
             out.push(PreviewLine {
                 local: fmt(o.due_at),
                 at: o.due_at,
@@ -121,7 +147,9 @@ impl Scheduler {
                 reason,
                 provisional,
                 recipients: who.len(),
-                names: who,
+                names: who.iter().map(|(n, _)| n.clone()).collect(),
+                people: who.into_iter().map(|(_, p)| p).collect(),
+                paused,
             });
         }
         out.sort_by_key(|a| a.at);
