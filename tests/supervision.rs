@@ -2,12 +2,13 @@
 //! diff (text and JSON) and writes nothing; `project show` gives plans, progress,
 //! milestones, issues, reports and the field-change history; `export supervision --format
 //! xlsx --out` writes the workbook (read back); `schedule pause|resume` are the office's and
-//! show in the preview and the history.
+//! show in the preview and the history; `GET /api/exports/supervision` over the real service.
 
 use calamine::{Reader, Xlsx, open_workbook};
 use docket_testkit::{TestDb, dual_test};
 
 use crate::cli::{docket, import_sample, root, sample_config, stderr, stdout};
+use crate::server::{Server, token};
 
 async fn dry_run_diff_and_project_history(t: &TestDb) {
     let cfg = sample_config();
@@ -218,3 +219,67 @@ async fn export_and_pause_from_the_command_line(t: &TestDb) {
     assert!(stdout(&o).contains("陈志远"));
 }
 dual_test!(export_and_pause_from_the_command_line);
+
+// `GET /api/exports/supervision` over the real `docket run`: listed in the OpenAPI
+// document, 403 for anyone but the office, the JSON record and the workbook for the office,
+// 400 for bad months.
+async fn export_over_the_api(t: &TestDb) {
+    import_sample(&t.url, &["projects"]);
+    let o = docket(
+        &t.url,
+        &sample_config(),
+        &["cycle", "open", "--week", "2024-W38"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let office = token(&t.url, "chen_zhiyuan");
+    let member = token(&t.url, "sun_li");
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Server::start(&t.url, dir.path(), None).await;
+    let h = &s.http;
+    let doc: serde_json::Value = h
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        doc["paths"]["/api/exports/supervision"]["get"].is_object(),
+        "{doc}"
+    );
+    let get = |who: &str, q: &str| {
+        h.get(s.url(&format!("/api/exports/supervision?{q}")))
+            .bearer_auth(who.to_string())
+            .send()
+    };
+    let r = get(&member, "from=2024-09&to=2024-09").await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = get(&office, "from=2024-09&to=2024-08").await.unwrap();
+    assert_eq!(r.status(), 400);
+    let r = get(&office, "from=2024-09&to=2024-09").await.unwrap();
+    assert_eq!(r.status(), 200, "{}", s.log());
+    let v: serde_json::Value = r.json().await.unwrap();
+    let due: u64 = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reports"]["due"].as_u64().unwrap())
+        .sum();
+    assert!(due > 0, "W38's slots are counted: {v}");
+    let r = get(&office, "from=2024-09&to=2024-09&format=xlsx")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let bytes = r.bytes().await.unwrap();
+    let wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(wb.sheet_names().len(), 6);
+    assert!(s.stop(), "{}", s.log());
+}
+dual_test!(export_over_the_api);
