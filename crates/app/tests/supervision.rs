@@ -128,6 +128,33 @@ async fn ladder_reaches_deputy_and_linked_leader(t: &TestDb) {
         );
         by_rung.entry(rung).or_default().extend(m.to.clone());
     }
+    // The leaders' dashboard counts the overdue issue at the ladder's fifth rung.
+    let dir = tempfile::tempdir().unwrap();
+    let progress = dir.path().join("progress.csv");
+    std::fs::write(
+        &progress,
+        "项目编号,月份,累计完成投资（万元）\nA1,2024-10,50\n",
+    )
+    .unwrap();
+    import_file(
+        &app,
+        &office,
+        ImportKind::Progress,
+        &progress,
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let d = docket_app::dashboard::dashboard(&app, &office, None)
+        .await
+        .unwrap();
+    let row = d
+        .overdue
+        .iter()
+        .find(|r| r.task_force.as_deref() == Some("land"))
+        .unwrap();
+    assert_eq!(row.by_rung, [0, 0, 0, 0, 0, 1]);
     let expect = [
         (1, "sun.li@example.gov.cn"),
         (2, "zhang.jianguo@example.gov.cn"),
