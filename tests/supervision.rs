@@ -260,6 +260,10 @@ async fn export_over_the_api(t: &TestDb) {
     let r = get(&office, "from=2024-09&to=2024-09").await.unwrap();
     assert_eq!(r.status(), 200, "{}", s.log());
     let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        v["cutoff"], "2024-09-30",
+        "a past window ends on its last day"
+    );
     let due: u64 = v["units"]
         .as_array()
         .unwrap()

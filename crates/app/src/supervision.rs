@@ -220,7 +220,8 @@ pub async fn supervision_record(
     let cutoff_at: DateTime<Utc> = end.min(app.now());
     // Events up to and including the cut-off instant (`now` when the window is not over).
     let (start_ms, cutoff_ms) = (to_ms(start), (to_ms(cutoff_at) + 1).max(to_ms(start)));
-    let cutoff = limits::business_date(s, cutoff_at);
+    // The last day counted: the window's last day when it is over, else today.
+    let cutoff = limits::business_date(s, cutoff_at - chrono::Duration::milliseconds(1));
     let conn = &app.db.conn;
     let local = |ms: i64| {
         from_ms(ms)

@@ -34,12 +34,31 @@ pub struct PreviewLine {
     /// Their names, e.g. `孙丽` (an official), an owner unit, or the office: as the emails
     /// are addressed.
     pub names: Vec<String>,
-    /// The same people as the office reads them: an official with the title
-    /// (`孙丽（市自然资源局局长）`), an owner unit, or the office.
+    /// The same people as the office reads them, each once in first-seen order: an official
+    /// with the title (`孙丽（市自然资源局局长）`), an owner unit (`高新区管委会×11` when
+    /// several of its addresses are emailed), or the office.
     pub people: Vec<String>,
     /// Set while the schedule is paused: who paused it, when and why (the firing will be
     /// skipped, and not caught up after the resume).
     pub paused: Option<String>,
+}
+
+/// Each name once, in first-seen order, with `×N` when it came N > 1 times.
+fn tally(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for n in names {
+        match at.get(&n) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                at.insert(n.clone(), out.len());
+                out.push((n, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(n, c)| if c > 1 { format!("{n}×{c}") } else { n })
+        .collect()
 }
 
 impl Scheduler {
@@ -148,11 +167,29 @@ impl Scheduler {
                 provisional,
                 recipients: who.len(),
                 names: who.iter().map(|(n, _)| n.clone()).collect(),
-                people: who.into_iter().map(|(_, p)| p).collect(),
+                people: tally(who.into_iter().map(|(_, p)| p)),
                 paused,
             });
         }
         out.sort_by_key(|a| a.at);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // A unit emailed at several addresses is named once with the count; order is kept.
+    #[test]
+    fn people_are_named_once_with_a_count() {
+        let names = [
+            "高新区管委会",
+            "孙丽（局长）",
+            "高新区管委会",
+            "高新区管委会",
+        ];
+        assert_eq!(
+            super::tally(names.iter().map(|s| s.to_string())),
+            ["高新区管委会×3", "孙丽（局长）"]
+        );
     }
 }
