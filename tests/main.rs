@@ -19,4 +19,5 @@ mod report;
 mod scheduler;
 mod server;
 mod sheet;
+mod supervision;
 mod token;

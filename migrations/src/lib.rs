@@ -32,6 +32,7 @@ mod m20261206_550100_sheet_versions;
 mod m20261206_560000_delivery_breaker;
 mod m20261207_570000_applications;
 mod m20261207_570100_project_tags;
+mod m20261207_580000_schedule_pauses;
 mod util;
 
 /// Every migration, in order.
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_560000_delivery_breaker::Migration),
             Box::new(m20261207_570000_applications::Migration),
             Box::new(m20261207_570100_project_tags::Migration),
+            Box::new(m20261207_580000_schedule_pauses::Migration),
         ]
     }
 }

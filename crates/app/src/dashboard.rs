@@ -18,8 +18,8 @@ use crate::error::AppResult;
 pub struct OverdueRow {
     /// Task force id, `None` for the office.
     pub task_force: Option<String>,
-    /// Counts at rung 0 (not yet escalated), 1, 2 and 3.
-    pub by_rung: [usize; 4],
+    /// Counts at rung 0 (not yet escalated), then at each rung of `[workflow] ladder`.
+    pub by_rung: Vec<usize>,
     /// All of them.
     pub total: usize,
 }
@@ -66,15 +66,17 @@ pub async fn dashboard(app: &App, actor: &Actor, month: Option<Month>) -> AppRes
     };
     let overdue_issues = crate::issues::list_issues(app, actor, &filter, true).await?;
     let mut by_tf: BTreeMap<Option<String>, OverdueRow> = BTreeMap::new();
+    let rungs = app.config.workflow.ladder.len();
     for i in &overdue_issues {
         let row = by_tf
             .entry(i.task_force.clone())
             .or_insert_with(|| OverdueRow {
                 task_force: i.task_force.clone(),
-                by_rung: [0; 4],
+                by_rung: vec![0; rungs + 1],
                 total: 0,
             });
-        row.by_rung[i.escalation_rung.clamp(0, 3) as usize] += 1;
+        let rung = usize::try_from(i.escalation_rung).unwrap_or(0).min(rungs);
+        row.by_rung[rung] += 1;
         row.total += 1;
     }
     let mut overdue: Vec<OverdueRow> = by_tf.into_values().collect();

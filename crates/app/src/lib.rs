@@ -31,6 +31,8 @@ pub mod schedules;
 pub mod service;
 pub mod signin;
 pub mod status;
+pub mod supervision;
+pub mod supervision_xlsx;
 pub mod tokens;
 pub mod web;
 pub mod work;

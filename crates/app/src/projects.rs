@@ -74,3 +74,58 @@ pub async fn show_project(
         history,
     })
 }
+
+/// A recorded field change as people read it: the field's Chinese header (`2024年度年度计划
+///投资（万元）`, `3月计划（万元）`) and the value in words (levels, stages, categories,
+/// 是/否; `—` for none).
+pub fn field_change(field: &str, value: Option<&str>) -> (String, String) {
+    use docket_domain::project::{Category, Level, Stage};
+    let (base, year) = match field.split_once('[') {
+        Some((b, rest)) => (b, rest.trim_end_matches(']')),
+        None => (field, ""),
+    };
+    let month = base
+        .strip_prefix("plan_m")
+        .and_then(|m| m.strip_suffix("_wan"))
+        .and_then(|m| m.parse::<u32>().ok());
+    let label = match (base, month) {
+        (_, Some(m)) => format!("{m}月计划（万元）"),
+        ("name", _) => "项目名称".into(),
+        ("level", _) => "项目级别".into(),
+        ("stage", _) => "建设阶段".into(),
+        ("category", _) => "项目类别".into(),
+        ("owner_unit", _) => "建设单位".into(),
+        ("district", _) => "所属区县".into(),
+        ("responsible_official", _) => "责任领导".into(),
+        ("contact_email", _) => "联系人邮箱".into(),
+        ("special_bond", _) => "专项债".into(),
+        ("total_investment_wan", _) => "总投资（万元）".into(),
+        ("annual_plan_wan", _) => "年度计划投资（万元）".into(),
+        _ => "其他".into(),
+    };
+    let label = if year.is_empty() {
+        label
+    } else {
+        format!("{year}年度{label}")
+    };
+    let v = value.unwrap_or("");
+    let shown = match base {
+        "level" => Level::parse(v).map_or_else(|_| v.to_string(), |x| x.label_zh().into()),
+        "stage" => Stage::parse(v).map_or_else(|_| v.to_string(), |x| x.label_zh().into()),
+        "category" => Category::parse(v).map_or_else(|_| v.to_string(), |x| x.label_zh().into()),
+        "special_bond" => match v {
+            "true" => "是".into(),
+            "false" => "否".into(),
+            other => other.to_string(),
+        },
+        _ => v.to_string(),
+    };
+    (
+        label,
+        if shown.is_empty() {
+            "—".into()
+        } else {
+            shown
+        },
+    )
+}

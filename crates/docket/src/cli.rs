@@ -86,9 +86,13 @@ pub enum Command {
     /// Held products (扣发): list, show, release or drop what was kept back.
     #[command(subcommand)]
     Hold(commands::hold::HoldCmd),
-    /// Schedules: preview the next firings, the history of what fired or was skipped.
+    /// Schedules: preview the next firings, the history of what fired or was skipped, pause
+    /// and resume.
     #[command(subcommand)]
     Schedule(commands::schedule::ScheduleCmd),
+    /// Exports for other offices: the 督办/考核 record.
+    #[command(subcommand)]
+    Export(commands::export::ExportCmd),
     /// API bearer tokens for the HTTP service: create (acting as `--as`), list, revoke.
     #[command(subcommand)]
     Token(commands::token::TokenCmd),
@@ -121,8 +125,9 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Cycle(cmd) => commands::cycle::run(&app, &actor, cmd).await,
         Command::Report(cmd) => commands::report::run(&app, &actor, cmd).await,
         Command::Hold(cmd) => commands::hold::run(&app, &actor, cmd).await,
-        Command::Schedule(cmd) => commands::schedule::run(&app, cmd).await,
+        Command::Schedule(cmd) => commands::schedule::run(&app, &actor, cmd).await,
         Command::Token(cmd) => commands::token::run(&app, &actor, cmd).await,
+        Command::Export(cmd) => commands::export::run(&app, &actor, cmd).await,
         Command::Demo(_) => commands::demo::run(&app, &g.database_url).await,
         Command::Migrate => Ok(()),
     }

@@ -174,6 +174,10 @@ pub struct TaskForce {
     /// Members' official ids (成员).
     #[serde(default)]
     pub members: Vec<String>,
+    /// The city leader linked to the task force (挂钩市领导), an official id: a rung of the
+    /// escalation ladder (`[workflow] ladder`) may name them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<String>,
     /// Issue category codes routed here.
     #[serde(default)]
     pub categories: Vec<String>,
@@ -318,6 +322,9 @@ impl CoreConfig {
             }
             for (j, m) in tf.members.iter().enumerate() {
                 known(format!("{key}.members[{j}]"), m)?;
+            }
+            if let Some(l) = &tf.leader {
+                known(format!("{key}.leader"), l)?;
             }
             for (j, c) in tf.categories.iter().enumerate() {
                 let ckey = format!("{key}.categories[{j}]");
@@ -473,6 +480,13 @@ mod tests {
             (
                 BASE.replace("members = [\"head\"]", "members = [\"ghost\"]"),
                 "task_forces[0].members[0]",
+            ),
+            (
+                BASE.replace(
+                    "members = [\"head\"]",
+                    "members = [\"head\"]\nleader = \"ghost\"",
+                ),
+                "task_forces[0].leader",
             ),
             (
                 BASE.replace("\"land\", \"funding\"", "\"land\", \"land\""),

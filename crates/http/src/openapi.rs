@@ -21,6 +21,7 @@ use crate::api;
         api::bulletins::build, api::bulletins::send,
         api::mail::list, api::mail::retry,
         api::imports::import,
+        api::exports::supervision,
     ),
     components(schemas(
         api::issues::RaiseRequest, api::issues::ActionRequest,
@@ -37,6 +38,7 @@ use crate::api;
         (name = "bulletin", description = "the monthly bulletin (月通报)"),
         (name = "mail", description = "the email outbox"),
         (name = "imports", description = "contract files"),
+        (name = "exports", description = "the 督办/考核 record"),
         (name = "service", description = "health"),
     )
 )]

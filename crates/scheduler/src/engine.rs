@@ -351,16 +351,15 @@ impl Scheduler {
         }
         let done =
             scheduling::fired_since(&self.db.conn, to_ms(since - Duration::days(14))).await?;
-        let pending: Vec<Occurrence> = occ
-            .into_iter()
-            .filter(|o| !done.contains(&(o.schedule.clone(), o.period.clone())))
-            .collect();
+        // A period due while its schedule was paused is skipped, never caught up.
+        let (pending, paused) = self.split_paused(occ, &done).await?;
         // Misfire policy and catch-up rules per schedule: which to fire, which to skip.
         let mut by_schedule: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
         for o in pending {
             by_schedule.entry(o.schedule.clone()).or_default().push(o);
         }
-        let (mut fire, skip_only) = self.decide(by_schedule, now, first_start);
+        let (mut fire, mut skip_only) = self.decide(by_schedule, now, first_start);
+        skip_only.extend(paused);
         fire.sort_by(|a, b| {
             a.0.due_at
                 .cmp(&b.0.due_at)

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod hooks;
 pub mod jobs;
+pub mod pause;
 pub mod plan;
 pub mod preview;
 pub mod reports;

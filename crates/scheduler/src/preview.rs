@@ -31,12 +31,34 @@ pub struct PreviewLine {
     /// How many people it would email (reminders: if every active project were still to
     /// report); `names.len()`.
     pub recipients: usize,
-    /// Their names, e.g. `孙丽` (an official), an owner unit, or the office.
+    /// Their names, e.g. `孙丽` (an official), an owner unit, or the office: as the emails
+    /// are addressed.
     pub names: Vec<String>,
+    /// The same people as the office reads them, each once in first-seen order: an official
+    /// with the title (`孙丽（市自然资源局局长）`), an owner unit (`高新区管委会×11` when
+    /// several of its addresses are emailed), or the office.
+    pub people: Vec<String>,
+    /// Set while the schedule is paused: who paused it, when and why (the firing will be
+    /// skipped, and not caught up after the resume).
+    pub paused: Option<String>,
 }
 
-fn names(list: &[Recipient]) -> Vec<String> {
-    list.iter().map(|r| r.name.clone()).collect()
+/// Each name once, in first-seen order, with `×N` when it came N > 1 times.
+fn tally(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for n in names {
+        match at.get(&n) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                at.insert(n.clone(), out.len());
+                out.push((n, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(n, c)| if c > 1 { format!("{n}×{c}") } else { n })
+        .collect()
 }
 
 impl Scheduler {
@@ -54,6 +76,22 @@ impl Scheduler {
         let tz = self.plan().tz;
         let contacts = cycles::active_contacts(&self.db().conn).await?;
         let core = self.core();
+        let names = |list: &[Recipient]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|r| {
+                    let person = match &r.official {
+                        Some(id) => self.person(id),
+                        None => r.name.clone(),
+                    };
+                    (r.name.clone(), person)
+                })
+                .collect()
+        };
+        let paused_now: Vec<_> = docket_store::schedule_pauses::pauses(&self.db().conn)
+            .await?
+            .into_iter()
+            .filter(|p| p.until.is_none())
+            .collect();
         let mut out = Vec::new();
         let fmt = |t: DateTime<Utc>| {
             t.with_timezone(&tz)
@@ -87,6 +125,8 @@ impl Scheduler {
                             provisional: t.provisional,
                             recipients: 0,
                             names: Vec::new(),
+                            people: Vec::new(),
+                            paused: None,
                         });
                     }
                     (reason, t.is_some_and(|t| t.provisional), who)
@@ -99,10 +139,11 @@ impl Scheduler {
                         .and_then(|r| r.parse::<usize>().ok())
                         .unwrap_or(1);
                     let target = self.reminder_target(rung.saturating_sub(1));
-                    let who: Vec<String> = reminder_recipients(core, target, &contacts)
+                    let to: Vec<Recipient> = reminder_recipients(core, target, &contacts)
                         .into_iter()
-                        .map(|r| r.to.name)
+                        .map(|r| r.to)
                         .collect();
+                    let who = names(&to);
                     (None, false, who)
                 }
                 "bulletin" => (None, false, names(&self.bulletin_recipients())),
@@ -113,6 +154,10 @@ impl Scheduler {
                 ),
                 _ => (None, false, Vec::new()),
             };
+            let paused = paused_now
+                .iter()
+                .find(|p| p.schedule == o.schedule)
+                .map(|p| self.pause_text(p));
             out.push(PreviewLine {
                 local: fmt(o.due_at),
                 at: o.due_at,
@@ -121,10 +166,30 @@ impl Scheduler {
                 reason,
                 provisional,
                 recipients: who.len(),
-                names: who,
+                names: who.iter().map(|(n, _)| n.clone()).collect(),
+                people: tally(who.into_iter().map(|(_, p)| p)),
+                paused,
             });
         }
         out.sort_by_key(|a| a.at);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // A unit emailed at several addresses is named once with the count; order is kept.
+    #[test]
+    fn people_are_named_once_with_a_count() {
+        let names = [
+            "高新区管委会",
+            "孙丽（局长）",
+            "高新区管委会",
+            "高新区管委会",
+        ];
+        assert_eq!(
+            super::tally(names.iter().map(|s| s.to_string())),
+            ["高新区管委会×3", "孙丽（局长）"]
+        );
     }
 }

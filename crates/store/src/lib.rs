@@ -28,9 +28,11 @@ pub mod progress;
 pub mod project_history;
 pub mod reference;
 pub mod run_lock;
+pub mod schedule_pauses;
 pub mod scheduling;
 pub mod sql;
 pub mod stats;
+pub mod supervision;
 pub mod time;
 pub mod weekly_reports;
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::entity::{project_plans, projects};
+use crate::project_history::{FieldDiff, ProjectDiff};
 use crate::sql::insert_batched;
 
 /// One validated row of a project file: a project and its plan for one year.
@@ -56,7 +57,7 @@ fn joined_tags(tags: &[String]) -> Option<String> {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct UpsertSummary {
     /// Projects created.
     pub created: usize,
@@ -66,6 +67,8 @@ pub struct UpsertSummary {
     pub unchanged: usize,
     /// Field changes recorded.
     pub changes: usize,
+    /// Per project created or changed, in file order: the field-level diff.
+    pub diff: Vec<ProjectDiff>,
 }
 
 /// Who imported what, for the record.
@@ -141,6 +144,7 @@ pub async fn upsert_projects<C: ConnectionTrait>(
     let mut ids: HashMap<&str, Uuid> = HashMap::new();
 
     for r in records {
+        let mark = changes.len();
         let (id, created_at, project_changed) = match existing.get(&r.code) {
             None => {
                 let id = *ids.entry(r.code.as_str()).or_insert_with(Uuid::now_v7);
@@ -334,6 +338,24 @@ pub async fn upsert_projects<C: ConnectionTrait>(
             );
             row.push(Expr::val(now));
             plan_rows.push(row);
+        }
+        let fields: Vec<FieldDiff> = changes[mark..]
+            .iter()
+            .map(|c| FieldDiff {
+                field: c.field.clone(),
+                old: c.old.clone(),
+                new: c.new.clone(),
+            })
+            .collect();
+        let created = !existing.contains_key(&r.code);
+        match summary.diff.last_mut() {
+            Some(d) if d.code == r.code => d.changes.extend(fields),
+            _ if created || !fields.is_empty() => summary.diff.push(ProjectDiff {
+                code: r.code.clone(),
+                created,
+                changes: fields,
+            }),
+            _ => {}
         }
         if existing.contains_key(&r.code) {
             if project_changed || plan_changed {

@@ -1,5 +1,5 @@
-//! One project's history as stored: its plan per year, monthly progress, milestones and
-//! every field change imports made (old → new, file, time).
+//! One project's history as stored: its plan per year, monthly progress, milestones, weekly
+//! reports and every field change imports made (old → new, file, time).
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::StoreError;
-use crate::entity::{milestones, monthly_progress, project_changes, project_plans};
+use crate::entity::{milestones, monthly_progress, project_changes, project_plans, weekly_reports};
 
 /// A year's plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,6 +59,57 @@ pub struct ChangeLine {
     pub at: i64,
 }
 
+/// One field an import changes (or would change, on a dry run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldDiff {
+    /// The field, e.g. `name`, `annual_plan_wan[2024]`.
+    pub field: String,
+    /// Before.
+    pub old: Option<String>,
+    /// After.
+    pub new: Option<String>,
+}
+
+/// What an import does to one project: created, or its changed fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectDiff {
+    /// The project's code.
+    pub code: String,
+    /// A new project.
+    pub created: bool,
+    /// Changed fields of an existing project (empty for a new one).
+    pub changes: Vec<FieldDiff>,
+}
+
+/// A weekly report of the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportEntry {
+    /// ISO week, `YYYY-Www`.
+    pub week: String,
+    /// This week's completed investment (yuan), if given.
+    pub week_amount_yuan: Option<i64>,
+    /// Year to date (yuan), if given.
+    pub ytd_completed_yuan: Option<i64>,
+    /// Physical progress.
+    pub progress: String,
+    /// Milestones reached.
+    pub milestones: String,
+    /// Problems needing coordination.
+    pub problems: String,
+    /// Next week's plan.
+    pub next_week_plan: String,
+    /// 本周无变化.
+    pub no_change: bool,
+    /// Reported after the deadline.
+    pub late: bool,
+    /// A 补报 recorded after the week closed.
+    pub late_entry: bool,
+    /// Who submitted it.
+    pub submitted_by: String,
+    /// When (UTC ms).
+    pub submitted_at: i64,
+}
+
 /// Everything stored about one project over time.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ProjectHistory {
@@ -68,6 +119,8 @@ pub struct ProjectHistory {
     pub progress: Vec<ProgressLine>,
     /// Milestones.
     pub milestones: Vec<MilestoneLine>,
+    /// Weekly reports, oldest first.
+    pub reports: Vec<ReportEntry>,
     /// Field changes from imports, oldest first.
     pub changes: Vec<ChangeLine>,
 }
@@ -131,10 +184,33 @@ pub async fn project_history<C: ConnectionTrait>(
             at: c.changed_at,
         })
         .collect();
+    let reports = weekly_reports::Entity::find()
+        .filter(weekly_reports::Column::ProjectId.eq(id))
+        .order_by_asc(weekly_reports::Column::SubmittedAt)
+        .order_by_asc(weekly_reports::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|w| ReportEntry {
+            week: w.week,
+            week_amount_yuan: w.week_amount_yuan,
+            ytd_completed_yuan: w.ytd_completed_yuan,
+            progress: w.progress,
+            milestones: w.milestones,
+            problems: w.problems,
+            next_week_plan: w.next_week_plan,
+            no_change: w.no_change,
+            late: w.late,
+            late_entry: w.late_entry,
+            submitted_by: w.submitted_by,
+            submitted_at: w.submitted_at,
+        })
+        .collect();
     Ok(ProjectHistory {
         plans,
         progress,
         milestones,
+        reports,
         changes,
     })
 }

@@ -6,6 +6,7 @@
 //! resolve_days = 10               # working days from assignment to resolution (办结)
 //! red_after_days = 5              # overdue by more than this many working days: red
 //! escalate_after_days = [1, 3, 5] # working days overdue at which each rung fires
+//! ladder = ["handler", "lead", "office_head"] # who each rung reaches (this is the default)
 //! office_staff = ["lin_xiao"]     # officials who act as the office (the head always does)
 //! title_max_chars = 200
 //! note_max_chars = 2000
@@ -37,9 +38,12 @@ pub struct WorkflowConfig {
     pub resolve_days: u32,
     /// Overdue by more than this many working days turns the flag red (default 5).
     pub red_after_days: u32,
-    /// Working days overdue at which rung 1 (handler), 2 (group leader) and 3 (office head)
-    /// fire; three non-decreasing numbers (default `[1, 3, 5]`).
+    /// Working days overdue at which each rung of `ladder` fires: one non-decreasing number
+    /// per rung (default `[1, 3, 5]`).
     pub escalate_after_days: Vec<u32>,
+    /// The escalation ladder: who each rung reaches, in order, as [`Rung`] codes
+    /// (default `["handler", "lead", "office_head"]`).
+    pub ladder: Vec<String>,
     /// Officials (ids) who act with the office's rights besides `[office] head`.
     pub office_staff: Vec<String>,
     /// Longest title, in characters (default 200).
@@ -59,11 +63,60 @@ impl Default for WorkflowConfig {
             resolve_days: 10,
             red_after_days: 5,
             escalate_after_days: vec![1, 3, 5],
+            ladder: vec!["handler".into(), "lead".into(), "office_head".into()],
             office_staff: Vec::new(),
             title_max_chars: 200,
             note_max_chars: 2000,
             limits: BTreeMap::new(),
             routes: Vec::new(),
+        }
+    }
+}
+
+/// Who a rung of the escalation ladder reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rung {
+    /// 承办人: the lead handler, else the task force's members (its lead if it has none), or
+    /// the office's mailbox for the office's own issues.
+    Handler,
+    /// 专班组长: the task force's group leader.
+    Lead,
+    /// 专班副组长: the task force's deputy leaders (its lead if it has none).
+    Deputy,
+    /// 挂钩市领导: the city leader linked to the task force (`[[task_forces]] leader`; the
+    /// office head if none is configured).
+    Leader,
+    /// 协调办主任: `[office] head`.
+    OfficeHead,
+}
+
+impl Rung {
+    /// The rung of a code (`handler`, `lead`, `deputy`, `leader`, `office_head`).
+    pub fn parse(code: &str) -> Option<Rung> {
+        Some(match code.trim() {
+            "handler" => Rung::Handler,
+            "lead" => Rung::Lead,
+            "deputy" => Rung::Deputy,
+            "leader" => Rung::Leader,
+            "office_head" => Rung::OfficeHead,
+            _ => return None,
+        })
+    }
+
+    /// Who the rung reaches, in words.
+    pub fn label(self, english: bool) -> &'static str {
+        match (self, english) {
+            (Rung::Handler, false) => "承办人",
+            (Rung::Lead, false) => "专班组长",
+            (Rung::Deputy, false) => "专班副组长",
+            (Rung::Leader, false) => "挂钩市领导",
+            (Rung::OfficeHead, false) => "协调办主任",
+            (Rung::Handler, true) => "the handler",
+            (Rung::Lead, true) => "the group leader",
+            (Rung::Deputy, true) => "the deputy group leader",
+            (Rung::Leader, true) => "the linked city leader",
+            (Rung::OfficeHead, true) => "the office head",
         }
     }
 }
@@ -101,10 +154,39 @@ impl WorkflowConfig {
     /// # Errors
     /// The first [`ConfigError`], naming its `workflow.…` key.
     pub fn validate(&self, core: &CoreConfig) -> Result<(), ConfigError> {
-        if self.escalate_after_days.len() != 3 {
+        if self.ladder.is_empty() {
+            return Err(ConfigError::new(
+                "workflow.ladder",
+                "give at least one rung (handler, lead, deputy, leader, office_head)",
+            ));
+        }
+        for (i, r) in self.ladder.iter().enumerate() {
+            let rung = Rung::parse(r).ok_or_else(|| {
+                ConfigError::new(
+                    format!("workflow.ladder[{i}]"),
+                    format!(
+                        "unknown rung {r:?} (use handler, lead, deputy, leader or office_head)"
+                    ),
+                )
+            })?;
+            if self.ladder[..i]
+                .iter()
+                .any(|o| Rung::parse(o) == Some(rung))
+            {
+                return Err(ConfigError::new(
+                    format!("workflow.ladder[{i}]"),
+                    format!("rung {r:?} is named twice"),
+                ));
+            }
+        }
+        if self.escalate_after_days.len() != self.ladder.len() {
             return Err(ConfigError::new(
                 "workflow.escalate_after_days",
-                "give three numbers: handler, group leader, office head",
+                format!(
+                    "give {} numbers, one per rung of workflow.ladder ({})",
+                    self.ladder.len(),
+                    self.ladder.join(", ")
+                ),
             ));
         }
         if self.escalate_after_days.windows(2).any(|w| w[0] > w[1])
@@ -171,6 +253,20 @@ impl WorkflowConfig {
         Ok(())
     }
 
+    /// The rungs of the ladder, in order (valid after [`WorkflowConfig::validate`]).
+    pub fn rungs(&self) -> Vec<Rung> {
+        self.ladder.iter().filter_map(|r| Rung::parse(r)).collect()
+    }
+
+    /// The rung numbered `n` (1 = the first), if the ladder has it.
+    pub fn rung(&self, n: i32) -> Option<Rung> {
+        usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| self.ladder.get(i))
+            .and_then(|r| Rung::parse(r))
+    }
+
     /// The limits (accept, resolve) of a category in working days.
     pub fn limits_for(&self, category: IssueCategory) -> (u32, u32) {
         let l = self
@@ -208,5 +304,59 @@ impl Settings {
     /// Whether `language = "en"`.
     pub fn english(&self) -> bool {
         self.core.office.language == docket_domain::config::Language::En
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn core() -> CoreConfig {
+        toml::from_str(
+            r#"
+            [office]
+            email = "office@city.gov.cn"
+            head = "head"
+            [[officials]]
+            id = "head"
+            name = "王主任"
+            email = "head@city.gov.cn"
+            "#,
+        )
+        .unwrap()
+    }
+
+    // The default ladder is today's three rungs; a ladder names its rungs by code, each once,
+    // with one threshold per rung; refusals name the key.
+    #[test]
+    fn ladder_is_validated_naming_the_key() {
+        let c = WorkflowConfig::default();
+        c.validate(&core()).unwrap();
+        assert_eq!(c.rungs(), [Rung::Handler, Rung::Lead, Rung::OfficeHead]);
+        assert_eq!(c.rung(3), Some(Rung::OfficeHead));
+        assert_eq!(c.rung(4), None);
+        let five = |ladder: &[&str], days: &[u32]| WorkflowConfig {
+            ladder: ladder.iter().map(|s| s.to_string()).collect(),
+            escalate_after_days: days.to_vec(),
+            ..WorkflowConfig::default()
+        };
+        let ok = five(
+            &["handler", "lead", "deputy", "leader", "office_head"],
+            &[1, 2, 3, 4, 5],
+        );
+        ok.validate(&core()).unwrap();
+        assert_eq!(ok.rung(3), Some(Rung::Deputy));
+        assert_eq!(ok.rung(4), Some(Rung::Leader));
+        for (bad, key) in [
+            (five(&["handler", "boss"], &[1, 2]), "workflow.ladder[1]"),
+            (five(&["lead", "lead"], &[1, 2]), "workflow.ladder[1]"),
+            (five(&[], &[]), "workflow.ladder"),
+            (
+                five(&["handler", "deputy", "leader"], &[1, 3]),
+                "workflow.escalate_after_days",
+            ),
+        ] {
+            assert_eq!(bad.validate(&core()).unwrap_err().key, key, "{bad:?}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use docket_store::issues::ProjectRef;
 use docket_store::outbox::{Delivery, NewMessage};
 use serde_json::json;
 
-use crate::config::Settings;
+use crate::config::{Rung, Settings};
 
 /// A recipient: official id (None for the office mailbox), name, email.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,24 +62,34 @@ pub fn notified(to: &[Recipient]) -> Vec<String> {
         .collect()
 }
 
-/// The recipients of escalation rung `rung` (1 handler, 2 group leader, 3 office head).
+/// The recipients of escalation rung `rung` (1 = the first of `[workflow] ladder`; by
+/// default 1 handler, 2 group leader, 3 office head). A rung with nobody to reach falls
+/// back: deputies to the group leader, the linked city leader and everything of an issue no
+/// task force handles (or past the ladder's end) to the office head.
 pub fn rung_recipients(settings: &Settings, issue: &issues::Model, rung: i32) -> Vec<Recipient> {
     let tf = issue
         .task_force
         .as_deref()
         .and_then(|t| settings.core.task_force(t));
     let head = || vec![official(settings, &settings.core.office.head)];
-    match (rung, tf) {
-        (1, _) if issue.lead_handler.is_some() => vec![official(
+    let ids = |list: &[String]| -> Vec<Recipient> {
+        list.iter().map(|m| official(settings, m)).collect()
+    };
+    match (settings.workflow.rung(rung), tf) {
+        (Some(Rung::Handler), _) if issue.lead_handler.is_some() => vec![official(
             settings,
             issue.lead_handler.as_deref().unwrap_or(""),
         )],
-        (1, Some(tf)) if !tf.members.is_empty() => {
-            tf.members.iter().map(|m| official(settings, m)).collect()
-        }
-        (1, Some(tf)) => vec![official(settings, &tf.lead)],
-        (1, None) => vec![office(settings)],
-        (2, Some(tf)) => vec![official(settings, &tf.lead)],
+        (Some(Rung::Handler), Some(tf)) if !tf.members.is_empty() => ids(&tf.members),
+        (Some(Rung::Handler), Some(tf)) => vec![official(settings, &tf.lead)],
+        (Some(Rung::Handler), None) => vec![office(settings)],
+        (Some(Rung::Lead), Some(tf)) => vec![official(settings, &tf.lead)],
+        (Some(Rung::Deputy), Some(tf)) if !tf.deputies.is_empty() => ids(&tf.deputies),
+        (Some(Rung::Deputy), Some(tf)) => vec![official(settings, &tf.lead)],
+        (Some(Rung::Leader), Some(tf)) => match &tf.leader {
+            Some(l) => vec![official(settings, l)],
+            None => head(),
+        },
         _ => head(),
     }
 }
@@ -103,7 +113,7 @@ pub enum Kind {
     Chase,
     /// 督办: an escalation rung, with the working days overdue.
     Escalation {
-        /// 1 handler, 2 group leader, 3 office head.
+        /// The rung's number on `[workflow] ladder` (1 = the first).
         rung: i32,
         /// Working days past the time limit.
         days_overdue: u32,
@@ -133,16 +143,13 @@ impl Kind {
     }
 }
 
-/// The level named on an escalation rung.
-fn rung_level(rung: i32, en: bool) -> &'static str {
-    match (rung, en) {
-        (1, false) => "承办人",
-        (2, false) => "专班组长",
-        (_, false) => "协调办主任",
-        (1, true) => "the handler",
-        (2, true) => "the group leader",
-        (_, true) => "the office head",
-    }
+/// The level named on an escalation rung (the office head past the ladder's end).
+pub fn rung_level(settings: &Settings, rung: i32) -> &'static str {
+    settings
+        .workflow
+        .rung(rung)
+        .unwrap_or(Rung::OfficeHead)
+        .label(settings.english())
 }
 
 /// Who acted, as an email names them: an official's name with their title
@@ -206,7 +213,7 @@ pub fn messages(
     if let Kind::Escalation { rung, days_overdue } = kind {
         context["rung"] = json!(rung);
         context["days_overdue"] = json!(days_overdue);
-        context["level"] = json!(rung_level(rung, en));
+        context["level"] = json!(rung_level(settings, rung));
     }
     to.iter()
         .map(|r| NewMessage {

@@ -124,7 +124,7 @@ impl Workflow {
     }
 
     /// One sweep of the time limits at `now`: every open issue past its limit climbs the
-    /// escalation ladder (handler → group leader → office head) to the rung its lateness
+    /// escalation ladder (`[workflow] ladder`; by default handler → group leader → office head) to the rung its lateness
     /// has reached, each rung once, recorded as an event with its emails queued. Set-based:
     /// one read, multi-row inserts, one update per rung. Safe to run again: nothing repeats.
     ///
@@ -139,7 +139,8 @@ impl Workflow {
         let today = limits::business_date(&self.settings, now);
         let now_ms = to_ms(now);
         let txn = db.begin_with_options(docket_store::db::WRITE).await?;
-        let candidates = repo::overdue_issues(&txn, today, 3).await?;
+        let rungs = i32::try_from(self.settings.workflow.ladder.len()).unwrap_or(i32::MAX);
+        let candidates = repo::overdue_issues(&txn, today, rungs).await?;
         let projects = repo::projects_by_id(
             &txn,
             &candidates.iter().map(|i| i.project_id).collect::<Vec<_>>(),

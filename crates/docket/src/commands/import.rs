@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use docket_app::imports::{ImportKind, import_file, import_summary};
+use docket_app::projects::field_change;
 use docket_app::{Actor, App};
 
 use crate::error::CliResult;
-use crate::output;
+use crate::output::{self, Format};
 
 /// What to import.
 #[derive(Debug, Subcommand)]
@@ -29,9 +30,15 @@ pub enum ImportCmd {
 pub struct FileArgs {
     /// A .csv (UTF-8 or GB18030) or .xlsx file.
     pub file: PathBuf,
-    /// Validate only; write nothing.
+    /// Validate only and show what would change (for projects, field by field: old → new,
+    /// and the new projects); write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format: a summary line (with the field-level diff of a projects dry run) or
+    /// JSON (`rows`, `dry_run`, `projects` with `created`, `updated`, `unchanged`,
+    /// `changes` and `diff`).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// Runs an import, with a progress bar on a terminal and counts in the log.
@@ -64,5 +71,35 @@ pub async fn run(app: &App, actor: &Actor, cmd: ImportCmd) -> CliResult {
     })
     .await;
     bar.finish_and_clear();
-    output::print(&import_summary(&report?))
+    let report = report?;
+    if a.format == Format::Json {
+        return output::print_json(&report);
+    }
+    let mut o = String::new();
+    if report.dry_run
+        && let Some(p) = &report.projects
+    {
+        o.push_str(&diff_text(&p.diff));
+    }
+    o.push_str(&import_summary(&report));
+    output::print(&o)
+}
+
+/// The field-level diff for people: `新增 CODE`, or `CODE` and one line per changed field
+/// (`  项目名称：旧 → 新`).
+fn diff_text(diff: &[docket_store::project_history::ProjectDiff]) -> String {
+    let mut o = String::new();
+    for d in diff {
+        if d.created {
+            o.push_str(&format!("新增 {}\n", d.code));
+            continue;
+        }
+        o.push_str(&format!("变更 {}\n", d.code));
+        for c in &d.changes {
+            let (field, old) = field_change(&c.field, c.old.as_deref());
+            let (_, new) = field_change(&c.field, c.new.as_deref());
+            o.push_str(&format!("  {field}：{old} → {new}\n"));
+        }
+    }
+    o
 }

@@ -5,6 +5,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod cycle;
 pub mod demo;
+pub mod export;
 pub mod hold;
 pub mod import;
 pub mod issue;

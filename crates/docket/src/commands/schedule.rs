@@ -1,9 +1,9 @@
 //! `docket schedule preview`: the next firings in office time; `docket schedule history`:
-//! what fired and what was skipped, with the reason.
+//! what fired and what was skipped, with the reason; `docket schedule pause|resume NAME`.
 
 use clap::{Args, Subcommand};
 
-use docket_app::App;
+use docket_app::{Actor, App};
 
 use crate::error::CliResult;
 use crate::output::{self, Format};
@@ -14,8 +14,31 @@ pub enum ScheduleCmd {
     /// The next firings, with the calendar's reason for any shift and how many people each
     /// would email.
     Preview(PreviewArgs),
-    /// What fired and what was skipped (with the reason, e.g. catch-up after downtime).
+    /// What fired and what was skipped (with the reason, e.g. catch-up after downtime), and
+    /// every pause and resume.
     History(HistoryArgs),
+    /// Pauses a schedule (office only): periods due while paused are skipped with the reason
+    /// and not caught up after the resume.
+    Pause(PauseArgs),
+    /// Resumes a paused schedule (office only).
+    Resume(ResumeArgs),
+}
+
+/// `schedule pause` options.
+#[derive(Debug, Args)]
+pub struct PauseArgs {
+    /// The schedule: open, remind, close, bulletin, calendar_alarm, or a custom job's name.
+    pub name: String,
+    /// Why (shown in the preview and the history).
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+/// `schedule resume` options.
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The schedule.
+    pub name: String,
 }
 
 /// `schedule history` options.
@@ -30,43 +53,18 @@ pub struct HistoryArgs {
 }
 
 async fn history(app: &App, a: HistoryArgs) -> CliResult {
-    let rows = docket_app::schedules::schedule_history(app, a.schedule.as_deref()).await?;
-    let tz = app.config.core.timezone().ok();
-    let local = |ms: i64| {
-        let t = docket_store::time::from_ms(ms);
-        match tz {
-            Some(tz) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-            None => t.format("%Y-%m-%d %H:%M UTC").to_string(),
-        }
-    };
-    let rows: Vec<_> = rows.iter().filter(|f| f.schedule != "scheduler").collect();
+    let rows = docket_app::schedules::schedule_history_lines(app, a.schedule.as_deref()).await?;
     match a.format {
-        Format::Json => {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "schedule": f.schedule, "period": f.period,
-                        "due": local(f.due_at), "fired": local(f.fired_at),
-                        "skipped": f.outcome.starts_with("skipped"),
-                        "outcome": f.outcome,
-                    })
-                })
-                .collect();
-            output::print_json(&v)
-        }
+        Format::Json => output::print_json(&rows),
         Format::Text => {
             let mut o = String::new();
             for f in &rows {
                 o.push_str(&format!(
                     "{:<17} {:<15} {:<14} {}\n",
-                    local(f.due_at),
-                    f.schedule,
-                    f.period,
-                    f.outcome
+                    f.due, f.schedule, f.period, f.outcome
                 ));
             }
-            o.push_str(&format!("{} firings", rows.len()));
+            o.push_str(&format!("{} lines", rows.len()));
             output::print(&o)
         }
     }
@@ -84,10 +82,22 @@ pub struct PreviewArgs {
 }
 
 /// Runs a schedule command.
-pub async fn run(app: &App, cmd: ScheduleCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: ScheduleCmd) -> CliResult {
     let a = match cmd {
         ScheduleCmd::Preview(a) => a,
         ScheduleCmd::History(a) => return history(app, a).await,
+        ScheduleCmd::Pause(p) => {
+            let e = docket_app::schedules::pause_schedule(app, actor, &p.name, p.reason.as_deref())
+                .await?;
+            return output::print(&format!(
+                "{} 已暂停：到期的周期将跳过并记录原因，恢复后不补发",
+                e.schedule
+            ));
+        }
+        ScheduleCmd::Resume(r) => {
+            let e = docket_app::schedules::resume_schedule(app, actor, &r.name).await?;
+            return output::print(&format!("{} 已恢复：暂停期间跳过的周期不补发", e.schedule));
+        }
     };
     let lines = docket_app::schedules::preview_schedules(app, a.weeks).await?;
     match a.format {
@@ -96,12 +106,16 @@ pub async fn run(app: &App, cmd: ScheduleCmd) -> CliResult {
             let mut o = String::new();
             for l in &lines {
                 o.push_str(&format!(
-                    "{:<24} {:<15} {:<14} {:>4} 人 {} {}{}\n",
+                    "{:<24} {:<15} {:<14} {:>4} 人 {}{} {}{}\n",
                     l.local,
                     l.schedule,
                     l.period,
                     l.recipients,
-                    l.names.join("、"),
+                    l.paused
+                        .as_deref()
+                        .map(|p| format!("【{p}，将跳过】"))
+                        .unwrap_or_default(),
+                    l.people.join("、"),
                     l.reason.as_deref().unwrap_or(""),
                     if l.provisional {
                         " (暂定 provisional)"

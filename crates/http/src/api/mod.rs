@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod bulletins;
 pub mod cycles;
+pub mod exports;
 pub mod imports;
 pub mod issues;
 pub mod mail;
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> Router<HttpState> {
         .route("/api/mail", get(mail::list))
         .route("/api/mail/{id}/retry", post(mail::retry))
         .route("/api/imports/{kind}", post(imports::import))
+        .route("/api/exports/supervision", get(exports::supervision))
         .fallback(fallback)
 }
 

@@ -417,11 +417,19 @@ pub(crate) async fn dashboard(
         .map(|o| {
             minijinja::context! {
                 task_force => view::task_force(&s, o.task_force.as_deref()),
-                by_rung => o.by_rung.to_vec(), total => o.total,
+                by_rung => o.by_rung.clone(), total => o.total,
             }
         })
         .collect();
+    let settings = &s.app.workflow.settings;
+    let rung_headers: Vec<String> = std::iter::once("逾期未升级".to_string())
+        .chain(
+            (1..=i32::try_from(settings.workflow.ladder.len()).unwrap_or(0))
+                .map(|n| format!("提请{}", docket_workflow::notify::rung_level(settings, n))),
+        )
+        .collect();
     let ctx = minijinja::context! {
+        rung_headers,
         me => p.me(&s),
         month => d.month.to_string(),
         month_label => format!("{}年{}月", d.month.year(), d.month.month()),

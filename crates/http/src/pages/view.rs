@@ -102,50 +102,7 @@ pub(crate) fn task_force(s: &HttpState, id: Option<&str>) -> String {
 /// A project field an import changed, in words (`annual_plan_wan[2024]` → `2024年度计划投资`),
 /// and its value in words where it is a code.
 pub(crate) fn change(field: &str, value: Option<&str>) -> (String, String) {
-    use docket_domain::project::{Category, Level, Stage};
-    let (base, year) = match field.split_once('[') {
-        Some((b, rest)) => (b, rest.trim_end_matches(']')),
-        None => (field, ""),
-    };
-    let label = match base {
-        "name" => "项目名称",
-        "level" => "项目级别",
-        "stage" => "建设阶段",
-        "category" => "项目类别",
-        "owner_unit" => "建设单位",
-        "district" => "所属区县",
-        "responsible_official" => "责任领导",
-        "contact_email" => "联系人邮箱",
-        "special_bond" => "专项债",
-        "total_investment_wan" => "总投资（万元）",
-        "annual_plan_wan" => "年度计划投资（万元）",
-        _ => "其他",
-    };
-    let label = if year.is_empty() {
-        label.to_string()
-    } else {
-        format!("{year}年度{label}")
-    };
-    let v = value.unwrap_or("");
-    let shown = match base {
-        "level" => Level::parse(v).map_or_else(|_| v.to_string(), |x| x.label_zh().into()),
-        "stage" => Stage::parse(v).map_or_else(|_| v.to_string(), |x| x.label_zh().into()),
-        "category" => Category::parse(v).map_or_else(|_| v.to_string(), |x| x.label_zh().into()),
-        "special_bond" => match v {
-            "true" => "是".into(),
-            "false" => "否".into(),
-            other => other.to_string(),
-        },
-        _ => v.to_string(),
-    };
-    (
-        label,
-        if shown.is_empty() {
-            "—".into()
-        } else {
-            shown
-        },
-    )
+    docket_app::projects::field_change(field, value)
 }
 
 /// A period as people say it: a week `2026年第52周（12月21日—12月27日）`, a month
