@@ -159,6 +159,10 @@ async fn demo_reports_raise_their_issues(t: &TestDb) {
     let o = crate::cli::docket_in(dir.path(), &t.url, &sample_config(), &["demo"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("周调度"), "{}", stdout(&o));
+    // The demo shows the applications section and hands over the 督办/考核 record.
+    assert!(stdout(&o).contains("督办考核记录"), "{}", stdout(&o));
+    let xlsx = dir.path().join("out/supervision-2024-09.xlsx");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
     let from_reports = docket_store::entity::issues::Entity::find()
         .filter(docket_store::entity::issues::Column::ReportId.is_not_null())
         .all(&t.db.conn)

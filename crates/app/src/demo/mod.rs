@@ -36,8 +36,32 @@ pub async fn run_demo(app: &App, print: &mut dyn FnMut(&str)) -> AppResult {
     print(&issues::run(&september).await?);
     weeks::run(app, print).await?;
     print(&bulletin(app).await?);
+    print(&supervision(app).await?);
     print(&mail(app).await?);
     Ok(())
+}
+
+/// The 督办/考核 record of the sample month, as the office hands it to 考核 (XLSX).
+async fn supervision(app: &App) -> AppResult<String> {
+    let office = app.actor(None)?;
+    let r = crate::supervision::supervision_record(app, &office, "2024-09", "2024-09").await?;
+    let bytes = crate::supervision::export_supervision(
+        app,
+        &office,
+        "2024-09",
+        "2024-09",
+        crate::supervision::ExportFormat::Xlsx,
+    )
+    .await?;
+    let path = PathBuf::from("out").join("supervision-2024-09.xlsx");
+    write_file(&path, &bytes)?;
+    Ok(format!(
+        "督办考核记录 2024年9月：{} 个责任单位、{} 个工作专班、{} 条办理记录 → {}",
+        r.units.len(),
+        r.task_forces.len(),
+        r.events.len(),
+        path.display()
+    ))
 }
 
 async fn bulletin(app: &App) -> AppResult<String> {
