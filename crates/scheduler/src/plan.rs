@@ -59,7 +59,7 @@ pub struct CycleTimes {
     pub open: DateTime<Utc>,
     /// The day it opens.
     pub open_date: NaiveDate,
-    /// Why opening moved, e.g. `国庆节: moved to Thu 9 Oct`.
+    /// Why opening moved, e.g. `国庆节，顺延至10月9日（周四）`.
     pub open_shift: Option<String>,
     /// The deadline (UTC).
     pub deadline: DateTime<Utc>,
@@ -178,7 +178,7 @@ impl Plan {
             (
                 min.value,
                 Some(format!(
-                    "一个工作日 after opening: moved to {}",
+                    "截止不早于开启后一个工作日，顺延至{}",
                     short_date(min.value)
                 )),
             )
@@ -295,18 +295,25 @@ pub fn prev_workdays(cal: &WorkCalendar, date: NaiveDate, n: u32) -> NaiveDate {
     d
 }
 
-/// `Thu 9 Oct`.
+/// `10月9日（周四）`.
 pub fn short_date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.weekday(), d.day(), d.format("%b"))
+    const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+    format!(
+        "{}月{}日（周{}）",
+        d.month(),
+        d.day(),
+        DAYS[d.weekday().num_days_from_monday() as usize]
+    )
 }
 
-/// `国庆节: moved to Thu 9 Oct`: the calendar's reason for the nominal day, and where it went.
+/// `国庆节，顺延至10月9日（周四）`: the calendar's reason for the nominal day, and where it
+/// went.
 pub fn shift_reason(cal: &WorkCalendar, nominal: NaiveDate, moved: NaiveDate) -> String {
     let why = match cal.day(nominal) {
         Ok(info) => info.reason.label_zh(),
         Err(e) => format!("{}年无日历（按周一至周五暂定）", e.year),
     };
-    format!("{why}: moved to {}", short_date(moved))
+    format!("{why}，顺延至{}", short_date(moved))
 }
 
 #[cfg(test)]

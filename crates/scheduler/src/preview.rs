@@ -24,7 +24,7 @@ pub struct PreviewLine {
     pub schedule: String,
     /// Period.
     pub period: String,
-    /// Why it moved, e.g. `国庆节: moved to Thu 9 Oct`.
+    /// Why it moved, e.g. `国庆节，顺延至10月9日（周四）`.
     pub reason: Option<String>,
     /// Reckoned over a year without a calendar table.
     pub provisional: bool,

@@ -93,7 +93,7 @@ fn opening_and_deadline_follow_the_calendar() {
     assert_eq!(t.open_date, d("2025-10-09"));
     assert_eq!(
         t.open_shift.as_deref(),
-        Some("国庆节、中秋节: moved to Thu 9 Oct")
+        Some("国庆节、中秋节，顺延至10月9日（周四）")
     );
     // Deadline Wed 8 Oct is a holiday and before opening: at least one working day after.
     assert_eq!(t.deadline_date, d("2025-10-10"));
@@ -104,7 +104,7 @@ fn opening_and_deadline_follow_the_calendar() {
     assert_eq!(t.deadline_date, d("2024-10-08"));
     assert_eq!(
         t.deadline_shift.as_deref(),
-        Some("国庆节: moved to Tue 8 Oct")
+        Some("国庆节，顺延至10月8日（周二）")
     );
 }
 

@@ -74,7 +74,7 @@ pub(super) async fn run(app: &App, print: &mut dyn FnMut(&str)) -> AppResult {
         if let Some(data) = s.sheet(week, clock.now()).await? {
             let shift = times
                 .open_shift
-                .map(|r| format!("（开启 {r}）"))
+                .map(|r| format!("（开启：{r}）"))
                 .unwrap_or_default();
             print(&format!("{}{shift}", sheet::summary_line(&data)));
         }
