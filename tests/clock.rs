@@ -1,6 +1,7 @@
 //! The reliability harness's clock: `DOCKET_CLOCK` starts a real `docket run` at a chosen
 //! instant and `DOCKET_CLOCK_SPEED` lets a dispatch week pass in seconds — the scheduler opens
-//! the cycle, reminds, closes it on Friday and mails the sheet, with no real waiting for a week.
+//! the cycle, reminds, closes it on Friday and mails the sheet, with no real waiting for a week;
+//! and a spring-forward night fires a schedule in the missing hour exactly once.
 
 use std::time::{Duration, Instant};
 
@@ -109,3 +110,74 @@ async fn a_week_passes_in_seconds(t: &TestDb) {
     assert!(server.stop(), "stops cleanly: {}", server.log());
 }
 dual_test!(a_week_passes_in_seconds);
+
+/// A spring-forward night through a real `docket run`: the office's cycle opens at 02:30 on
+/// the Friday when Israel's clocks jump from 02:00 to 03:00 (2024-03-29), a time that does
+/// not exist that day. It fires exactly once, at the jump, and the history says so.
+async fn the_missing_hour_fires_once(t: &TestDb) {
+    import_sample(&t.url, &["projects"]);
+    let cfg = edited_config(|c| {
+        c.replace("tick_seconds = 15", "tick_seconds = 1")
+            .replace(
+                "timezone = \"Asia/Shanghai\"",
+                "timezone = \"Asia/Jerusalem\"",
+            )
+            .replace("open = \"0 0 9 * * Mon\"", "open = \"0 30 2 * * Fri\"")
+    });
+    let config = cfg.path().join("docket.toml");
+    let dir = tempfile::tempdir().unwrap();
+    // 01:50 local (UTC+2), ten minutes before the jump; ten minutes pass every second.
+    let mut server = Server::start_env(
+        &t.url,
+        dir.path(),
+        None,
+        &config,
+        &[
+            ("DOCKET_CLOCK", "2024-03-28T23:50:00Z"),
+            ("DOCKET_CLOCK_SPEED", "600"),
+        ],
+    )
+    .await;
+    wait_for_state(t, "2024-W13", "open", &server).await;
+    // Let two more virtual hours pass (the repeated-hour trap would fire again here).
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    let o = docket(
+        &t.url,
+        &config,
+        &[
+            "schedule",
+            "history",
+            "--schedule",
+            "open",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let history: serde_json::Value = serde_json::from_str(&crate::cli::stdout(&o)).unwrap();
+    let fired: Vec<&serde_json::Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["period"] == "2024-W13" && h["skipped"] == false)
+        .collect();
+    println!(
+        "reliability[{}] DST: open at 02:30 on the spring-forward Friday (Asia/Jerusalem): fired {} time(s), due {}",
+        t.backend_name(),
+        fired.len(),
+        fired
+            .first()
+            .map(|h| h["due"].to_string())
+            .unwrap_or_default()
+    );
+    assert_eq!(fired.len(), 1, "{history}");
+    // 02:30 does not exist that night: the firing is due at the jump, 03:00 local.
+    assert_eq!(fired[0]["due"], "2024-03-29 03:00", "{history}");
+    let cycles = dispatch_cycles::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(cycles.len(), 1, "one cycle");
+    assert!(server.stop(), "stops cleanly: {}", server.log());
+}
+dual_test!(the_missing_hour_fires_once);
