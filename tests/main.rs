@@ -5,6 +5,7 @@ mod browser;
 mod bulletin;
 mod cli;
 mod clock;
+mod db_faults;
 mod files_s3;
 mod foundation;
 mod hold;
