@@ -382,3 +382,60 @@ async fn eml_fallback(t: &TestDb) {
     assert!(raw.contains("To: =?utf-8?"), "{raw}");
 }
 dual_test!(eml_fallback);
+
+// A poison message — a row no template can render (a kind that has none) — is dead-lettered
+// with the reason at once and does not hold up the messages queued beside it.
+async fn poison_message_is_dead_lettered_alone(t: &TestDb) {
+    let sink = SmtpSink::start();
+    let clock = ManualClock::new(start());
+    let d = dispatcher(&t.db, Some(sink.url()), MailConfig::default(), &clock);
+    let mut msgs: Vec<_> = (0..3)
+        .map(|i| {
+            message(
+                &format!("assignment:p{i}:chen"),
+                "assignment",
+                ("陈志远", "chen@example.gov.cn"),
+                None,
+                issue_context("用地"),
+            )
+        })
+        .collect();
+    msgs.insert(
+        1,
+        message(
+            "poison:1",
+            "no_such_template",
+            ("陈志远", "chen@example.gov.cn"),
+            None,
+            issue_context("用地"),
+        ),
+    );
+    assert_eq!(queue(&t.db, &msgs, start()).await, 4);
+    let r = d.flush_all().await.unwrap();
+    let all = rows(&t.db).await;
+    let poison: Vec<_> = all
+        .iter()
+        .filter(|r| r.kind == "no_such_template")
+        .collect();
+    let sent = all.iter().filter(|r| r.state == "sent").count();
+    println!(
+        "reliability[{}] poison message: queued 4, sent {sent}, dead {}, lost {}",
+        t.backend_name(),
+        r.dead,
+        3 - sent
+    );
+    assert_eq!((r.sent, r.dead), (3, 1), "{r:?}");
+    assert_eq!(poison[0].state, "dead");
+    assert!(
+        poison[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| !e.is_empty()),
+        "the reason is kept: {:?}",
+        poison[0].last_error
+    );
+    assert_eq!(sink.wait_for(3, Duration::from_secs(10)).len(), 3);
+    // A later flush does not try it again.
+    assert_eq!(d.flush_all().await.unwrap().attempted, 0);
+}
+dual_test!(poison_message_is_dead_lettered_alone);
