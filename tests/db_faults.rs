@@ -2,7 +2,9 @@
 //! connection the service holds is terminated (`pg_terminate_backend`, as a server restart or
 //! a failover does) and the next requests are served on new ones; on SQLite another process
 //! holds the write lock in a long transaction and the service's writes wait for it instead of
-//! failing. Each prints what it did and counts: requests answered, failed, issues lost.
+//! failing. A frozen leader (SIGSTOP past its lease) on PostgreSQL's two replicas stays a
+//! follower when it wakes (SQLite allows one `docket run` per file: tests/hold.rs). Each
+//! prints what it did and its counts.
 
 use std::time::{Duration, Instant};
 
@@ -115,3 +117,80 @@ async fn database_faults_lose_nothing(t: &TestDb) {
     assert!(s.stop(), "stops cleanly: {}", s.log());
 }
 dual_test!(database_faults_lose_nothing);
+
+/// The scheduler's holder of the lease now, if any.
+async fn lease_holder(t: &TestDb) -> Option<String> {
+    docket_store::entity::leases::Entity::find()
+        .all(&t.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.name == "scheduler")
+        .map(|l| l.holder)
+}
+
+fn signal(pid: u32, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill {sig} {pid}");
+}
+
+/// A zombie leader: two replicas on PostgreSQL; the leader is frozen (SIGSTOP) past its
+/// lease, the other takes the lease over, and when the frozen one wakes (SIGCONT) it does
+/// not take the lease back or act as leader: its stale lease token is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zombie_leader_stays_a_follower() {
+    let t = TestDb::postgres().await;
+    import_sample(&t.url, &["projects"]);
+    let cfg = crate::server::edited_config(|c| {
+        c.replace("tick_seconds = 15", "tick_seconds = 1")
+            .replace("lease_seconds = 60", "lease_seconds = 5")
+    });
+    let config = cfg.path().join("docket.toml");
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = Server::start_with(&t.url, da.path(), None, &config).await;
+    let wait_for = |who: String| {
+        let t = &t;
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                if lease_holder(t).await.is_some_and(|h| h.starts_with(&who)) {
+                    return;
+                }
+                assert!(Instant::now() < deadline, "{who} never held the lease");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let (pa, mut b) = (
+        a.pid(),
+        Server::start_with(&t.url, db.path(), None, &config).await,
+    );
+    let pb = b.pid();
+    wait_for(format!("pid{pa}-")).await;
+    signal(pa, "-STOP");
+    let frozen = Instant::now();
+    wait_for(format!("pid{pb}-")).await;
+    let took_over = frozen.elapsed();
+    signal(pa, "-CONT");
+    // Five seconds of ticks after the zombie wakes: the lease stays with the replica.
+    let mut retaken = 0;
+    let until = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < until {
+        if !lease_holder(&t)
+            .await
+            .is_some_and(|h| h.starts_with(&format!("pid{pb}-")))
+        {
+            retaken += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!(
+        "reliability[postgres] zombie leader: frozen leader's lease taken over after {took_over:.1?}; after it woke the lease left the new leader {retaken} time(s) in 5 s"
+    );
+    assert_eq!(retaken, 0, "the zombie took the lease back: {}", a.log());
+    assert!(a.stop() && b.stop(), "both stop cleanly");
+}

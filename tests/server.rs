@@ -119,6 +119,11 @@ impl Server {
         server
     }
 
+    /// The process id of `docket run`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
