@@ -25,7 +25,9 @@ where
             .ok()
             .and_then(|mut t| t.remove("v"))
             .unwrap_or_else(|| toml::Value::String(value.clone()));
-        let (last, tables) = parts.split_last().expect("at least one segment");
+        let Some((last, tables)) = parts.split_last() else {
+            return Err(ConfigError::new(&name, "empty key"));
+        };
         let mut cur = &mut *doc;
         for p in tables {
             let entry = cur
