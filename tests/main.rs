@@ -8,6 +8,7 @@ mod clock;
 mod db_faults;
 mod files_s3;
 mod foundation;
+mod harness;
 mod hold;
 mod http_api;
 mod http_auth;
