@@ -518,3 +518,40 @@ async fn robot_refusals_are_classified(t: &TestDb) {
     assert_eq!(hooks.at("/wecom/send").len(), 2);
 }
 dual_test!(robot_refusals_are_classified);
+
+/// Links as the service's link maker adds them: the issue's page and a signed action.
+struct Links;
+
+impl docket_notifier::LinkMaker for Links {
+    fn add_links(&self, _kind: &str, recipient: &str, ctx: &mut serde_json::Map<String, Value>) {
+        let links = json!({"page": "https://docket.example/issues/Q-7",
+                           "accept": format!("https://docket.example/act/signed-for-{recipient}")});
+        ctx.insert("links".into(), links);
+    }
+}
+
+// Posts carry the issue page's link but never a signed one-click link (anyone in a group
+// could act as its recipient; the emails keep theirs, see the HTTP tests).
+async fn posts_carry_the_page_link_only(t: &TestDb) {
+    let (hooks, base) = Hooks::start().await;
+    let eml = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(start());
+    let d = dispatcher(t, &base, eml.path(), &clock);
+    d.set_links(Arc::new(Links));
+    let to = [("sun", "孙丽", "sun@example.gov.cn")];
+    queue(&t.db, &assignment(("land", "用地保障专班"), &to), start()).await;
+    let r = d.deliver_due().await.unwrap();
+    assert_eq!((r.sent, r.failed()), (3, 0), "{r:?}");
+    let post = hooks.at("/wecom/send")[0].body["markdown"]["content"].to_string();
+    assert!(
+        post.contains("[查看详情](https://docket.example/issues/Q-7)"),
+        "{post}"
+    );
+    let sms = hooks.at("/sms")[0].body["message"].to_string();
+    assert!(sms.contains("https://docket.example/issues/Q-7"), "{sms}");
+    assert!(
+        !post.contains("/act/") && !sms.contains("/act/"),
+        "{post} {sms}"
+    );
+}
+dual_test!(posts_carry_the_page_link_only);
