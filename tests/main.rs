@@ -3,6 +3,7 @@
 mod applications;
 mod browser;
 mod bulletin;
+mod channels;
 mod cli;
 mod clock;
 mod db_faults;

@@ -12,7 +12,8 @@ use crate::output::{self, Format};
 pub enum MailCmd {
     /// Attempt every pending email now (ignoring retry delays), then exit; exit 1 if any failed.
     Flush,
-    /// List emails (oldest first) with the totals per state; says when the list is cut short.
+    /// List messages (oldest first: emails and their copies on other channels) with the
+    /// totals per state; says when the list is cut short.
     List {
         /// Which state: pending, sending, sent, dead or digested (default: all).
         #[arg(long, value_enum)]
@@ -97,6 +98,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
                 ListState::Digested => State::Digested,
             });
             let list = docket_app::mail::list_mail(app, actor, state, limit).await?;
+            let channels = docket_app::mail::channel_states(app).await?;
             let notice = list.truncated().then(|| {
                 format!(
                     "仅显示前 {} 条，共 {} 条（--limit 可调）",
@@ -113,13 +115,29 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
                         list.rows.iter().map(docket_app::mail::mail_entry).collect();
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
-                Format::Text => output::print(&list_text(app, &list, notice)),
+                Format::Text => output::print(&list_text(app, &list, &channels, notice)),
             }
         }
         MailCmd::Status { format } => {
             let (d, totals) = docket_app::mail::mail_status(app, actor).await?;
+            let channels = docket_app::mail::channel_states(app).await?;
             match format {
                 Format::Json => {
+                    let channels: Vec<serde_json::Value> = app
+                        .config
+                        .channels
+                        .iter()
+                        .zip(&channels)
+                        .map(|(c, (_, s))| {
+                            serde_json::json!({
+                                "channel": c.id,
+                                "paused": s.is_paused(),
+                                "paused_until": s.paused_until.map(|t| t.to_rfc3339()),
+                                "failures": s.failures,
+                                "reason": s.reason,
+                            })
+                        })
+                        .collect();
                     let v = serde_json::json!({
                         "paused": d.is_paused(),
                         "paused_until": d.paused_until.map(|t| t.to_rfc3339()),
@@ -127,12 +145,14 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
                         "reason": d.reason,
                         "line": docket_app::mail::delivery_line(app, &d),
                         "totals": totals.iter().map(|(s, n)| (s.clone(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+                        "channels": channels,
                     });
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
                 Format::Text => output::print(&format!(
-                    "{}\n{}",
+                    "{}{}\n{}",
                     docket_app::mail::delivery_line(app, &d),
+                    channel_lines(app, &channels),
                     totals_line(&totals)
                 )),
             }
@@ -144,12 +164,23 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
     }
 }
 
-/// The text table of `mail list`: rows (a `sending` row with its lease expiry in office
-/// time), the totals per state, the delivery line, and the truncation notice.
-fn list_text(app: &App, list: &docket_app::mail::MailList, notice: Option<String>) -> String {
+/// The text table of `mail list`: rows (their channel in words: 邮件/企业微信/钉钉/短信; a
+/// `sending` row with its lease expiry in office time), the totals per state, the delivery
+/// line, and the truncation notice.
+fn list_text(
+    app: &App,
+    list: &docket_app::mail::MailList,
+    channels: &[(String, docket_notifier::DeliveryState)],
+    notice: Option<String>,
+) -> String {
     let mut s = format!(
-        "{:<36}  {:<8}  {:<15}  {:>3}  {}\n",
-        "id", "state", "kind", "try", "to / last error"
+        "{:<36}  {:<8}  {}  {:<15}  {:>3}  {}\n",
+        "id",
+        "state",
+        pad("渠道", 8),
+        "kind",
+        "try",
+        "to / last error"
     );
     for r in &list.rows {
         let mut extra = String::new();
@@ -168,19 +199,43 @@ fn list_text(app: &App, list: &docket_app::mail::MailList, notice: Option<String
                 .unwrap_or_default();
             extra.push_str(&format!("  ({at}{e})"));
         }
+        let channel = docket_notifier::channel_label(&r.channel, &app.config.channels);
         s.push_str(&format!(
-            "{:<36}  {:<8}  {:<15}  {:>3}  {}{}\n",
-            r.id, r.state, r.kind, r.attempts, r.to_email, extra
+            "{:<36}  {:<8}  {}  {:<15}  {:>3}  {}{}\n",
+            r.id,
+            r.state,
+            pad(channel, 8),
+            r.kind,
+            r.attempts,
+            r.to_email,
+            extra
         ));
     }
     s.push_str(&totals_line(&list.totals));
     s.push('\n');
     s.push_str(&docket_app::mail::delivery_line(app, &list.delivery));
+    s.push_str(&channel_lines(app, channels));
     if let Some(n) = notice {
         s.push('\n');
         s.push_str(&n);
     }
     s
+}
+
+/// `text` padded with blanks to `columns` terminal columns (a Chinese character takes two).
+fn pad(text: &str, columns: usize) -> String {
+    let width: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
+/// A line per channel whose delivery is not plain sailing: paused by its breaker, or with
+/// connection failures counted (each starting with a line break; empty when all is well).
+fn channel_lines(app: &App, channels: &[(String, docket_notifier::DeliveryState)]) -> String {
+    channels
+        .iter()
+        .filter(|(_, d)| d.is_paused() || d.failures > 0)
+        .map(|(label, d)| format!("\n{label}：{}", docket_app::mail::delivery_line(app, d)))
+        .collect()
 }
 
 /// "合计 N：pending 3 · sent 10 …" (every state, zeros included).
