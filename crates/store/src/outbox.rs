@@ -15,7 +15,7 @@ use crate::sql::insert_batched;
 mod channels;
 mod deferral;
 mod listing;
-pub use channels::{ChannelCopy, EMAIL, count_by_channel, fan_out, unfanned};
+pub use channels::{ChannelCopy, EMAIL, count_by_channel, fan_out, mark_all_fanned, unfanned};
 pub use deferral::{mark_deferred, release_untried};
 pub use listing::{count_by_state, find, list};
 

@@ -134,6 +134,21 @@ pub async fn fan_out<C: ConnectionTrait>(
     Ok(n)
 }
 
+/// Marks every email row fanned out in one statement: what [`fan_out`] would do when no
+/// channel is configured, without reading the rows. Returns how many were marked.
+///
+/// # Errors
+/// [`StoreError::Db`] if the statement fails.
+pub async fn mark_all_fanned<C: ConnectionTrait>(conn: &C) -> Result<u64, StoreError> {
+    Ok(Outbox::update_many()
+        .col_expr(Col::FannedOut, Expr::val(true))
+        .filter(Col::FannedOut.eq(false))
+        .filter(Col::Channel.eq(EMAIL))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 /// How many rows are in each state per channel: `(channel, state, count)`.
 ///
 /// # Errors
