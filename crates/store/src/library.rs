@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use docket_domain::Amount;
 use docket_domain::project::{Category, Level, Stage};
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use crate::StoreError;
-use crate::entity::{project_plans, projects};
+use crate::entity::project_plans;
 use crate::project_history::{FieldDiff, ProjectDiff};
 use crate::sql::insert_batched;
 
@@ -124,260 +124,258 @@ pub async fn upsert_projects<C: ConnectionTrait>(
     meta: &ImportMeta,
     mut progress: impl FnMut(usize),
 ) -> Result<UpsertSummary, StoreError> {
-    let existing: HashMap<String, projects::Model> = projects::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.code.clone(), p))
-        .collect();
-    let plans: Vec<project_plans::Model> = project_plans::Entity::find()
-        .order_by_asc(project_plans::Column::PlanYear)
-        .all(conn)
-        .await?;
-    let mut latest_year: HashMap<Uuid, i32> = HashMap::new();
-    let mut plan_by_key: HashMap<(Uuid, i32), project_plans::Model> = HashMap::new();
-    for p in plans {
-        latest_year.insert(p.project_id, p.plan_year);
-        plan_by_key.insert((p.project_id, p.plan_year), p);
-    }
-
     let import_id = Uuid::now_v7();
     let now = meta.now_ms;
     let mut summary = UpsertSummary::default();
     let mut batch = batch::Batch::default();
     let mut changes: Vec<Change> = Vec::new();
+    // Codes created by this import, and each project's latest plan year as the import
+    // goes: both span the chunks.
     let mut ids: HashMap<&str, Uuid> = HashMap::new();
+    let mut latest_year: HashMap<Uuid, i32> = HashMap::new();
 
-    for (done, r) in records.iter().enumerate() {
-        if batch.full() {
-            batch.flush(conn).await?;
-            progress(done);
+    // A chunk at a time: its existing projects and plans are read, compared, written.
+    let mut done = 0;
+    for chunk in records.chunks(batch::FLUSH_ROWS) {
+        let codes: Vec<&str> = chunk
+            .iter()
+            .map(|r| r.code.as_str())
+            .filter(|c| !ids.contains_key(c))
+            .collect();
+        let (existing, plans) = batch::existing(conn, &codes).await?;
+        let mut plan_by_key: HashMap<(Uuid, i32), project_plans::Model> = HashMap::new();
+        for p in plans {
+            let y = latest_year.entry(p.project_id).or_insert(p.plan_year);
+            *y = (*y).max(p.plan_year);
+            plan_by_key.insert((p.project_id, p.plan_year), p);
         }
-        let mark = changes.len();
-        let (id, created_at, project_changed) = match existing.get(&r.code) {
-            None => {
-                let id = *ids.entry(r.code.as_str()).or_insert_with(Uuid::now_v7);
-                summary.created += 1;
-                (id, now, true)
+        for r in chunk {
+            let mark = changes.len();
+            let (id, created_at, project_changed) = match existing.get(&r.code) {
+                None => {
+                    let id = *ids.entry(r.code.as_str()).or_insert_with(Uuid::now_v7);
+                    summary.created += 1;
+                    (id, now, true)
+                }
+                Some(p) => {
+                    let before = changes.len();
+                    // The project row reflects its latest plan year; an older year's file
+                    // changes only that year's plan.
+                    if latest_year.get(&p.id).is_none_or(|y| r.plan_year >= *y) {
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "name",
+                            Some(p.name.clone()),
+                            Some(r.name.clone()),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "level",
+                            Some(p.level.clone()),
+                            Some(r.level.code().into()),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "stage",
+                            Some(p.stage.clone()),
+                            Some(r.stage.code().into()),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "category",
+                            Some(p.category.clone()),
+                            Some(r.category.code().into()),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "owner_unit",
+                            Some(p.owner_unit.clone()),
+                            Some(r.owner_unit.clone()),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "district",
+                            p.district.clone(),
+                            r.district.clone(),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "responsible_official",
+                            p.responsible_official.clone(),
+                            r.responsible_official.clone(),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "contact_email",
+                            p.contact_email.clone(),
+                            r.contact_email.clone(),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "special_bond",
+                            Some(p.special_bond.to_string()),
+                            Some(r.special_bond.to_string()),
+                        );
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "total_investment_wan",
+                            Some(Amount::from_yuan(p.total_investment_yuan).to_string()),
+                            Some(r.total_investment.to_string()),
+                        );
+                        let (code, tags) = (r.national_code.clone(), joined_tags(&r.tags));
+                        diff(
+                            &mut changes,
+                            p.id,
+                            "national_code",
+                            p.national_code.clone(),
+                            code,
+                        );
+                        diff(&mut changes, p.id, "tags", p.tags.clone(), tags);
+                    }
+                    (p.id, p.created_at, changes.len() > before)
+                }
+            };
+            if project_changed {
+                latest_year
+                    .entry(id)
+                    .and_modify(|y| *y = (*y).max(r.plan_year))
+                    .or_insert(r.plan_year);
+                batch.projects.push(vec![
+                    Expr::val(id),
+                    Expr::val(r.code.clone()),
+                    Expr::val(r.name.clone()),
+                    Expr::val(r.level.code()),
+                    Expr::val(r.stage.code()),
+                    Expr::val(r.category.code()),
+                    Expr::val(r.owner_unit.clone()),
+                    Expr::val(r.district.clone()),
+                    Expr::val(r.responsible_official.clone()),
+                    Expr::val(r.contact_email.clone()),
+                    Expr::val(r.special_bond),
+                    Expr::val(r.total_investment.yuan()),
+                    Expr::val(r.national_code.clone()),
+                    Expr::val(joined_tags(&r.tags)),
+                    Expr::val(created_at),
+                    Expr::val(now),
+                ]);
             }
-            Some(p) => {
-                let before = changes.len();
-                // The project row reflects its latest plan year; an older year's file
-                // changes only that year's plan.
-                if latest_year.get(&p.id).is_none_or(|y| r.plan_year >= *y) {
+
+            let before = changes.len();
+            let plan_changed = match plan_by_key.get(&(id, r.plan_year)) {
+                None => true,
+                Some(old) => {
+                    let y = r.plan_year;
                     diff(
                         &mut changes,
-                        p.id,
-                        "name",
-                        Some(p.name.clone()),
-                        Some(r.name.clone()),
+                        id,
+                        &format!("annual_plan_wan[{y}]"),
+                        Some(Amount::from_yuan(old.annual_plan_yuan).to_string()),
+                        Some(r.annual_plan.to_string()),
                     );
                     diff(
                         &mut changes,
-                        p.id,
-                        "level",
-                        Some(p.level.clone()),
+                        id,
+                        &format!("level[{y}]"),
+                        Some(old.level.clone()),
                         Some(r.level.code().into()),
                     );
                     diff(
                         &mut changes,
-                        p.id,
-                        "stage",
-                        Some(p.stage.clone()),
+                        id,
+                        &format!("stage[{y}]"),
+                        Some(old.stage.clone()),
                         Some(r.stage.code().into()),
                     );
                     diff(
                         &mut changes,
-                        p.id,
-                        "category",
-                        Some(p.category.clone()),
+                        id,
+                        &format!("category[{y}]"),
+                        Some(old.category.clone()),
                         Some(r.category.code().into()),
                     );
                     diff(
                         &mut changes,
-                        p.id,
-                        "owner_unit",
-                        Some(p.owner_unit.clone()),
-                        Some(r.owner_unit.clone()),
-                    );
-                    diff(
-                        &mut changes,
-                        p.id,
-                        "district",
-                        p.district.clone(),
+                        id,
+                        &format!("district[{y}]"),
+                        old.district.clone(),
                         r.district.clone(),
                     );
-                    diff(
-                        &mut changes,
-                        p.id,
-                        "responsible_official",
-                        p.responsible_official.clone(),
-                        r.responsible_official.clone(),
-                    );
-                    diff(
-                        &mut changes,
-                        p.id,
-                        "contact_email",
-                        p.contact_email.clone(),
-                        r.contact_email.clone(),
-                    );
-                    diff(
-                        &mut changes,
-                        p.id,
-                        "special_bond",
-                        Some(p.special_bond.to_string()),
-                        Some(r.special_bond.to_string()),
-                    );
-                    diff(
-                        &mut changes,
-                        p.id,
-                        "total_investment_wan",
-                        Some(Amount::from_yuan(p.total_investment_yuan).to_string()),
-                        Some(r.total_investment.to_string()),
-                    );
-                    let (code, tags) = (r.national_code.clone(), joined_tags(&r.tags));
-                    diff(
-                        &mut changes,
-                        p.id,
-                        "national_code",
-                        p.national_code.clone(),
-                        code,
-                    );
-                    diff(&mut changes, p.id, "tags", p.tags.clone(), tags);
+                    for (m, (o, n)) in old_months(old)
+                        .iter()
+                        .zip(r.monthly_plans.iter())
+                        .enumerate()
+                    {
+                        diff(
+                            &mut changes,
+                            id,
+                            &format!("plan_m{:02}_wan[{y}]", m + 1),
+                            o.map(|a| a.to_string()),
+                            n.map(|a| a.to_string()),
+                        );
+                    }
+                    changes.len() > before
                 }
-                (p.id, p.created_at, changes.len() > before)
+            };
+            if plan_changed {
+                let mut row: Vec<SimpleExpr> = vec![
+                    Expr::val(Uuid::now_v7()),
+                    Expr::val(id),
+                    Expr::val(r.plan_year),
+                    Expr::val(r.level.code()),
+                    Expr::val(r.stage.code()),
+                    Expr::val(r.category.code()),
+                    Expr::val(r.district.clone()),
+                    Expr::val(r.annual_plan.yuan()),
+                ];
+                row.extend(
+                    r.monthly_plans
+                        .iter()
+                        .map(|m| Expr::val(m.map(Amount::yuan))),
+                );
+                row.push(Expr::val(now));
+                batch.plans.push(row);
             }
-        };
-        if project_changed {
-            latest_year
-                .entry(id)
-                .and_modify(|y| *y = (*y).max(r.plan_year))
-                .or_insert(r.plan_year);
-            batch.projects.push(vec![
-                Expr::val(id),
-                Expr::val(r.code.clone()),
-                Expr::val(r.name.clone()),
-                Expr::val(r.level.code()),
-                Expr::val(r.stage.code()),
-                Expr::val(r.category.code()),
-                Expr::val(r.owner_unit.clone()),
-                Expr::val(r.district.clone()),
-                Expr::val(r.responsible_official.clone()),
-                Expr::val(r.contact_email.clone()),
-                Expr::val(r.special_bond),
-                Expr::val(r.total_investment.yuan()),
-                Expr::val(r.national_code.clone()),
-                Expr::val(joined_tags(&r.tags)),
-                Expr::val(created_at),
-                Expr::val(now),
-            ]);
-        }
-
-        let before = changes.len();
-        let plan_changed = match plan_by_key.get(&(id, r.plan_year)) {
-            None => true,
-            Some(old) => {
-                let y = r.plan_year;
-                diff(
-                    &mut changes,
-                    id,
-                    &format!("annual_plan_wan[{y}]"),
-                    Some(Amount::from_yuan(old.annual_plan_yuan).to_string()),
-                    Some(r.annual_plan.to_string()),
-                );
-                diff(
-                    &mut changes,
-                    id,
-                    &format!("level[{y}]"),
-                    Some(old.level.clone()),
-                    Some(r.level.code().into()),
-                );
-                diff(
-                    &mut changes,
-                    id,
-                    &format!("stage[{y}]"),
-                    Some(old.stage.clone()),
-                    Some(r.stage.code().into()),
-                );
-                diff(
-                    &mut changes,
-                    id,
-                    &format!("category[{y}]"),
-                    Some(old.category.clone()),
-                    Some(r.category.code().into()),
-                );
-                diff(
-                    &mut changes,
-                    id,
-                    &format!("district[{y}]"),
-                    old.district.clone(),
-                    r.district.clone(),
-                );
-                for (m, (o, n)) in old_months(old)
-                    .iter()
-                    .zip(r.monthly_plans.iter())
-                    .enumerate()
-                {
-                    diff(
-                        &mut changes,
-                        id,
-                        &format!("plan_m{:02}_wan[{y}]", m + 1),
-                        o.map(|a| a.to_string()),
-                        n.map(|a| a.to_string()),
-                    );
+            let fields: Vec<FieldDiff> = changes[mark..]
+                .iter()
+                .map(|c| FieldDiff {
+                    field: c.field.clone(),
+                    old: c.old.clone(),
+                    new: c.new.clone(),
+                })
+                .collect();
+            let created = !existing.contains_key(&r.code);
+            match summary.diff.last_mut() {
+                Some(d) if d.code == r.code => d.changes.extend(fields),
+                _ if created || !fields.is_empty() => summary.diff.push(ProjectDiff {
+                    code: r.code.clone(),
+                    created,
+                    changes: fields,
+                }),
+                _ => {}
+            }
+            if existing.contains_key(&r.code) {
+                if project_changed || plan_changed {
+                    summary.updated += 1;
+                } else {
+                    summary.unchanged += 1;
                 }
-                changes.len() > before
-            }
-        };
-        if plan_changed {
-            let mut row: Vec<SimpleExpr> = vec![
-                Expr::val(Uuid::now_v7()),
-                Expr::val(id),
-                Expr::val(r.plan_year),
-                Expr::val(r.level.code()),
-                Expr::val(r.stage.code()),
-                Expr::val(r.category.code()),
-                Expr::val(r.district.clone()),
-                Expr::val(r.annual_plan.yuan()),
-            ];
-            row.extend(
-                r.monthly_plans
-                    .iter()
-                    .map(|m| Expr::val(m.map(Amount::yuan))),
-            );
-            row.push(Expr::val(now));
-            batch.plans.push(row);
-        }
-        let fields: Vec<FieldDiff> = changes[mark..]
-            .iter()
-            .map(|c| FieldDiff {
-                field: c.field.clone(),
-                old: c.old.clone(),
-                new: c.new.clone(),
-            })
-            .collect();
-        let created = !existing.contains_key(&r.code);
-        match summary.diff.last_mut() {
-            Some(d) if d.code == r.code => d.changes.extend(fields),
-            _ if created || !fields.is_empty() => summary.diff.push(ProjectDiff {
-                code: r.code.clone(),
-                created,
-                changes: fields,
-            }),
-            _ => {}
-        }
-        if existing.contains_key(&r.code) {
-            if project_changed || plan_changed {
-                summary.updated += 1;
-            } else {
-                summary.unchanged += 1;
             }
         }
+        batch.flush(conn).await?;
+        done += chunk.len();
+        progress(done);
     }
     summary.changes = changes.len();
-
-    batch.flush(conn).await?;
-    progress(records.len());
 
     insert_batched(
         conn,

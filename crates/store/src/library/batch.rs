@@ -1,14 +1,47 @@
-//! Writing an import's project and plan rows in batches as they are built, so that a
-//! 200,000-row library is never held as statement values all at once.
+//! An import a chunk at a time: the chunk's existing projects and plans are read, and its
+//! project and plan rows written, so that a 200,000-row library is never held as models or
+//! statement values all at once.
 
-use sea_orm::ConnectionTrait;
+use std::collections::HashMap;
+
 use sea_orm::sea_query::{OnConflict, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::StoreError;
+use crate::entity::{project_plans, projects};
 use crate::sql::insert_batched;
 
-/// Rows held before they are written.
-const FLUSH_ROWS: usize = 5_000;
+/// Records compared and written at a time.
+pub(super) const FLUSH_ROWS: usize = 5_000;
+
+/// The projects among `codes` and all their plans (oldest plan year first).
+///
+/// # Errors
+/// [`StoreError::Db`] if a query fails.
+pub(super) async fn existing<C: ConnectionTrait>(
+    conn: &C,
+    codes: &[&str],
+) -> Result<(HashMap<String, projects::Model>, Vec<project_plans::Model>), StoreError> {
+    if codes.is_empty() {
+        return Ok((HashMap::new(), Vec::new()));
+    }
+    let found: HashMap<String, projects::Model> = projects::Entity::find()
+        .filter(projects::Column::Code.is_in(codes.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.code.clone(), p))
+        .collect();
+    if found.is_empty() {
+        return Ok((found, Vec::new()));
+    }
+    let plans = project_plans::Entity::find()
+        .filter(project_plans::Column::ProjectId.is_in(found.values().map(|p| p.id)))
+        .order_by_asc(project_plans::Column::PlanYear)
+        .all(conn)
+        .await?;
+    Ok((found, plans))
+}
 
 /// The project columns, in the order of a project row.
 pub(super) const PROJECT_COLS: [&str; 16] = [
@@ -41,11 +74,6 @@ pub(super) struct Batch {
 }
 
 impl Batch {
-    /// Whether enough rows wait to be written.
-    pub(super) fn full(&self) -> bool {
-        self.projects.len() >= FLUSH_ROWS || self.plans.len() >= FLUSH_ROWS
-    }
-
     /// Upserts the waiting rows: projects first (plans refer to them), by code; plans by
     /// project and year.
     pub(super) async fn flush<C: ConnectionTrait>(&mut self, conn: &C) -> Result<(), StoreError> {
