@@ -4,6 +4,7 @@ mod applications;
 mod browser;
 mod bulletin;
 mod cli;
+mod cli_lang;
 mod clock;
 mod db_faults;
 mod files_s3;
