@@ -5,7 +5,7 @@ use clap::Args;
 use docket_app::App;
 
 use crate::error::CliResult;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, catalog};
 use crate::tr;
 
 /// `demo` takes no options.
@@ -26,7 +26,13 @@ pub async fn run(app: &App, database_url: &str, lang: Lang) -> CliResult {
             display_url(database_url)
         )
     );
-    docket_app::demo::run_demo(app, &mut |s| println!("{s}")).await?;
+    // The demo writes its sections in Chinese with some English lines (the import counts):
+    // those go through the catalogue in Chinese.
+    docket_app::demo::run_demo(app, &mut |s| match lang {
+        Lang::Zh => println!("{}", catalog::to_zh(s)),
+        Lang::En => println!("{s}"),
+    })
+    .await?;
     Ok(())
 }
 
