@@ -108,6 +108,7 @@ async fn list_sending_totals_and_status(t: &TestDb) {
         now_ms: now,
         lease_ms: 300_000,
         held_officials: &[],
+        channel: docket_store::outbox::EMAIL,
     };
     let claimed = docket_store::outbox::claim_due(&t.db.conn, &crashed, 1)
         .await

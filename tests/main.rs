@@ -3,12 +3,14 @@
 mod applications;
 mod browser;
 mod bulletin;
+mod channels;
 mod cli;
 mod cli_lang;
 mod clock;
 mod db_faults;
 mod files_s3;
 mod foundation;
+mod harness;
 mod hold;
 mod http_api;
 mod http_auth;

@@ -33,6 +33,7 @@ mod m20261206_560000_delivery_breaker;
 mod m20261207_570000_applications;
 mod m20261207_570100_project_tags;
 mod m20261207_580000_schedule_pauses;
+mod m20261208_590000_outbox_channels;
 mod util;
 
 /// Every migration, in order.
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_570000_applications::Migration),
             Box::new(m20261207_570100_project_tags::Migration),
             Box::new(m20261207_580000_schedule_pauses::Migration),
+            Box::new(m20261208_590000_outbox_channels::Migration),
         ]
     }
 }

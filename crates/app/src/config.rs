@@ -19,6 +19,7 @@ const KNOWN_TABLES: &[&str] = &[
     "workflow",
     "smtp",
     "mail",
+    "channels",
     "schedules",
     "http",
     "applications",
@@ -39,6 +40,9 @@ pub struct AppConfig {
     pub smtp: docket_notifier::SmtpConfig,
     /// `[mail]`: the outbox's delivery settings.
     pub mail: docket_notifier::MailConfig,
+    /// `[[channels]]`: group robots and SMS gateways besides email (secrets from the
+    /// environment, read when the dispatcher is built).
+    pub channels: Vec<docket_notifier::ChannelConfig>,
     /// `[schedules]`: the weekly cycle, reminders, closing, bulletin and custom cron jobs.
     pub schedules: docket_scheduler::SchedulesConfig,
     /// `[http]`: the HTTP service's public address, sessions and upload limits.
@@ -106,6 +110,7 @@ pub fn load_str(
     workflow.validate(&core).map_err(bad)?;
     let smtp: docket_notifier::SmtpConfig = section(&doc, "smtp").map_err(bad)?;
     let mail: docket_notifier::MailConfig = section(&doc, "mail").map_err(bad)?;
+    let channels = channels_section(&doc).map_err(bad)?;
     let schedules: docket_scheduler::SchedulesConfig = section(&doc, "schedules").map_err(bad)?;
     schedules.validate().map_err(bad)?;
     let http: crate::web::HttpSettings = section(&doc, "http").map_err(bad)?;
@@ -121,9 +126,11 @@ pub fn load_str(
         }
     };
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let var = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     docket_notifier::NotifierSettings::resolve(&core, &smtp, &mail, dir, &|k| {
         std::env::var(k).ok()
     })
+    .and_then(|s| s.with_channels(&core, &channels, &var))
     .map_err(|e| AppError::bad_input(format!("config {}: {e}", path.display())))?;
     Ok(AppConfig {
         path: path.to_path_buf(),
@@ -132,6 +139,7 @@ pub fn load_str(
         workflow,
         smtp,
         mail,
+        channels,
         schedules,
         http,
         files,
@@ -152,6 +160,25 @@ pub fn section<T: serde::de::DeserializeOwned + Default>(
         Some(v) => deserialize(v.clone(), name),
         None => Ok(T::default()),
     }
+}
+
+/// `[[channels]]` (none when absent), naming the offending key on failure.
+///
+/// # Errors
+/// [`ConfigError`] on `channels`.
+fn channels_section(doc: &toml::Table) -> Result<Vec<docket_notifier::ChannelConfig>, ConfigError> {
+    #[derive(serde::Deserialize)]
+    struct Channels {
+        channels: Vec<docket_notifier::ChannelConfig>,
+    }
+    let Some(v) = doc.get("channels") else {
+        return Ok(Vec::new());
+    };
+    let table = toml::Table::from_iter([("channels".to_string(), v.clone())]);
+    let text = toml::to_string(&table).map_err(|e| ConfigError::new("channels", e.to_string()))?;
+    toml::from_str::<Channels>(&text)
+        .map(|c| c.channels)
+        .map_err(|e| ConfigError::new("channels", e.message().trim().to_string()))
 }
 
 fn deserialize<T: serde::de::DeserializeOwned>(

@@ -188,17 +188,17 @@ impl App {
         })
     }
 
-    /// The email dispatcher: `[smtp]` (or `DOCKET_SMTP_URL`, credentials from the
-    /// environment) or `.eml` files.
+    /// The dispatcher: email by `[smtp]` (or `DOCKET_SMTP_URL`, credentials from the
+    /// environment) or `.eml` files, and the `[[channels]]` (secrets from the environment).
     ///
     /// # Errors
     /// Bad input for a bad mail configuration or template.
     pub fn dispatcher(&self) -> AppResult<Dispatcher> {
         let c = &self.config;
-        let settings = NotifierSettings::resolve(&c.core, &c.smtp, &c.mail, c.dir(), &|k| {
-            std::env::var(k).ok()
-        })
-        .map_err(|e| AppError::bad_input(format!("config {}: {e}", c.path.display())))?;
+        let env = |k: &str| std::env::var(k).ok();
+        let settings = NotifierSettings::resolve(&c.core, &c.smtp, &c.mail, c.dir(), &env)
+            .and_then(|s| s.with_channels(&c.core, &c.channels, &env))
+            .map_err(|e| AppError::bad_input(format!("config {}: {e}", c.path.display())))?;
         let dispatcher = Dispatcher::new(
             self.db.clone(),
             &c.core,

@@ -85,6 +85,23 @@ pub async fn mail_status(
     ))
 }
 
+/// Where each configured channel's delivery stands (its own circuit breaker,
+/// `channel:{id}`): the channel's label for people (`企业微信（用地专班群）`) and its state.
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub async fn channel_states(app: &App) -> AppResult<Vec<(String, DeliveryState)>> {
+    let mut out = Vec::new();
+    for c in &app.config.channels {
+        let label = docket_notifier::channel_label(&c.id, &app.config.channels);
+        let name = c.name.as_deref().unwrap_or(&c.id);
+        let route = format!("channel:{}", c.id);
+        let state = docket_notifier::route_state(&app.db.conn, &route, app.now()).await?;
+        out.push((format!("{label}（{name}）"), state));
+    }
+    Ok(out)
+}
+
 /// The line people read about delivery: "投递正常", or "投递暂停至 HH:MM（原因）" in the
 /// office's time zone (with the date when it is not today).
 pub fn delivery_line(app: &App, d: &DeliveryState) -> String {
@@ -142,11 +159,12 @@ pub async fn retry_mail(app: &App, actor: &Actor, id: &str) -> AppResult<Uuid> {
     }
 }
 
-/// One outbox row as the CLI's `mail list --format json` and the API show it.
+/// One outbox row as the CLI's `mail list --format json` and the API show it; `channel` is
+/// `email` or the id of a `[[channels]]` entry, `to` the address, phone or robot.
 pub fn mail_entry(r: &OutboxRow) -> serde_json::Value {
     use docket_store::time::from_ms;
     serde_json::json!({
-        "id": r.id, "kind": r.kind, "to": r.to_email, "state": r.state,
+        "id": r.id, "kind": r.kind, "channel": r.channel, "to": r.to_email, "state": r.state,
         "attempts": r.attempts, "dedupe_key": r.dedupe_key, "last_error": r.last_error,
         "created_at": from_ms(r.created_at).to_rfc3339(),
         "next_attempt_at": from_ms(r.next_attempt_at).to_rfc3339(),

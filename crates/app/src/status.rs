@@ -11,8 +11,10 @@ use crate::error::AppResult;
 /// A snapshot of what the service holds.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceStatus {
-    /// Outbox rows by state code (pending, sending, sent, dead).
+    /// Outbox rows by state code (pending, sending, sent, dead), every channel together.
     pub outbox: Vec<(String, i64)>,
+    /// Outbox rows by channel (`email` or a `[[channels]]` id) and state code.
+    pub outbox_by_channel: Vec<(String, String, i64)>,
     /// Issues by state code.
     pub issues_by_state: Vec<(String, i64)>,
     /// Open issues by flag code (none, yellow, red).
@@ -52,6 +54,7 @@ pub async fn service_status(app: &App) -> AppResult<ServiceStatus> {
     let now_ms = docket_store::time::to_ms(now);
     Ok(ServiceStatus {
         outbox: docket_store::outbox::count_by_state(conn).await?,
+        outbox_by_channel: docket_store::outbox::count_by_channel(conn).await?,
         issues_by_state: docket_store::stats::issues_by_state(conn).await?,
         issues_by_flag,
         cycles: docket_store::stats::cycles_by_state(conn).await?,

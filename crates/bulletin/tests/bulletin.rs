@@ -269,21 +269,24 @@ async fn outputs_agree(t: &TestDb) {
         r.html.contains("<svg") && r.html.contains("background:#c62828"),
         "chart and red cell"
     );
-    assert!(!r.html.contains("<style"), "inline CSS only");
+    // The look is inline (mail clients drop <style>); the one style block holds print rules.
+    let style = r
+        .html
+        .split("<style>")
+        .nth(1)
+        .unwrap()
+        .split("</style>")
+        .next()
+        .unwrap();
+    assert!(style.starts_with("@page{size:A4"), "{style}");
+    assert!(!style.contains("table{border") && r.html.contains("<td style="));
     assert!(r.subject.contains("第8期") && r.subject.contains("1-9月"));
 
     let mut wb: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(r.attachments[0].data.clone())).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        [
-            "汇总",
-            "分类别",
-            "分区县",
-            "滞后项目",
-            "问题办理",
-            "争取上级资金和政策"
-        ]
+        docket_bulletin::render::xlsx::sheet_names(docket_domain::config::Language::Zh)
     );
     let summary = wb.worksheet_range("汇总").unwrap();
     assert_eq!(summary.get_value((1, 5)), Some(&Data::Float(8.0)));

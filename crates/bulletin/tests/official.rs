@@ -35,6 +35,23 @@ fn config() -> BulletinConfig {
     }
 }
 
+/// The seed's September bulletin, issued on 8 October.
+async fn september(t: &TestDb) -> docket_bulletin::Bulletin {
+    common::seed(t, false).await;
+    let month = Month::parse("2024-09").unwrap();
+    let mut b = build(
+        &t.db.conn,
+        &common::core(),
+        &config(),
+        &WorkCalendar::default(),
+        month,
+    )
+    .await
+    .unwrap();
+    b.meta.issued = NaiveDate::from_ymd_opt(2024, 10, 8).unwrap();
+    b
+}
+
 /// The text of a DOCX: `word/document.xml` with the tags removed.
 fn docx_text(bytes: &[u8]) -> (String, String) {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
@@ -59,18 +76,7 @@ fn docx_text(bytes: &[u8]) -> (String, String) {
 // The DOCX: A4, red masthead, 期号, 印发日期, sections, figures, repeated unsplit table
 // headers, 报/发 lines, page-number fields in odd and even footers.
 async fn docx_is_an_official_document(t: &TestDb) {
-    common::seed(t, false).await;
-    let month = Month::parse("2024-09").unwrap();
-    let mut b = build(
-        &t.db.conn,
-        &common::core(),
-        &config(),
-        &WorkCalendar::default(),
-        month,
-    )
-    .await
-    .unwrap();
-    b.meta.issued = NaiveDate::from_ymd_opt(2024, 10, 8).unwrap();
+    let b = september(t).await;
     let bytes = Format::Docx.render(&b).unwrap();
     let (xml, text) = docx_text(&bytes);
     for s in [
@@ -131,18 +137,7 @@ dual_test!(docx_is_an_official_document);
 // The PDF: A4 pages, text with the same marks and figures, "— 1 —"; and without a CJK font,
 // an error naming bulletin.fonts.title.
 async fn pdf_is_an_official_document(t: &TestDb) {
-    common::seed(t, false).await;
-    let month = Month::parse("2024-09").unwrap();
-    let mut b = build(
-        &t.db.conn,
-        &common::core(),
-        &config(),
-        &WorkCalendar::default(),
-        month,
-    )
-    .await
-    .unwrap();
-    b.meta.issued = NaiveDate::from_ymd_opt(2024, 10, 8).unwrap();
+    let mut b = september(t).await;
     let bytes = Format::Pdf.render(&b).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let doc = pdf_extract::Document::load_mem(&bytes).unwrap();
@@ -193,3 +188,128 @@ async fn pdf_is_an_official_document(t: &TestDb) {
     }
 }
 dual_test!(pdf_is_an_official_document);
+
+/// Every worksheet's XML in the workbook, by sheet file name, and `xl/workbook.xml`.
+fn xlsx_parts(bytes: &[u8]) -> (Vec<String>, String) {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+    let mut sheets = Vec::new();
+    let mut names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .collect();
+    names.sort_by_key(|n| {
+        n.trim_start_matches("xl/worksheets/sheet")
+            .trim_end_matches(".xml")
+            .parse::<u32>()
+            .unwrap_or(u32::MAX)
+    });
+    for n in names
+        .iter()
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+    {
+        let mut s = String::new();
+        zip.by_name(n).unwrap().read_to_string(&mut s).unwrap();
+        sheets.push(s);
+    }
+    let mut wb = String::new();
+    zip.by_name("xl/workbook.xml")
+        .unwrap()
+        .read_to_string(&mut wb)
+        .unwrap();
+    (sheets, wb)
+}
+
+// The XLSX prints like the HTML: every section a sheet, A4 landscape one page wide, frozen
+// and repeated header rows, page numbers, per-column widths, 是/否, signed growth, 宋体.
+async fn xlsx_is_print_ready(t: &TestDb) {
+    use calamine::{Data, Reader, Xlsx};
+    let b = september(t).await;
+    let bytes = Format::Xlsx.render(&b).unwrap();
+    let (sheets, workbook) = xlsx_parts(&bytes);
+    assert_eq!(sheets.len(), 10);
+    for (i, xml) in sheets.iter().enumerate() {
+        assert!(
+            xml.contains(r#"paperSize="9""#) && xml.contains(r#"orientation="landscape""#),
+            "sheet {i}: A4 landscape"
+        );
+        assert!(
+            xml.contains(r#"fitToHeight="0""#),
+            "sheet {i}: one page wide"
+        );
+        assert!(
+            xml.contains(r#"state="frozen""#),
+            "sheet {i}: frozen header"
+        );
+        assert!(xml.contains("— &amp;P —"), "sheet {i}: page number");
+        // Columns get their own widths, not one width for all.
+        let widths: std::collections::BTreeSet<&str> = xml
+            .split(r#"width=""#)
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(widths.len() >= 2, "sheet {i}: one width for all columns");
+    }
+    assert_eq!(
+        workbook.matches("_xlnm.Print_Titles").count(),
+        10,
+        "print titles on every sheet"
+    );
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let lag = wb.worksheet_range("滞后项目").unwrap();
+    let flags: Vec<&Data> = (1..lag.height() as u32)
+        .filter_map(|r| lag.get_value((r, 7)))
+        .collect();
+    assert!(!flags.is_empty());
+    assert!(
+        flags
+            .iter()
+            .all(|d| matches!(d, Data::String(s) if s == "是" || s == "否")),
+        "{flags:?}"
+    );
+    let missing = wb.worksheet_range("未报项目").unwrap();
+    assert_eq!(missing.get_value((1, 1)), Some(&Data::String("P7".into())));
+    assert_eq!(
+        missing.get_value((1, 2)),
+        Some(&Data::String("项目P7".into()))
+    );
+    let starts = wb.worksheet_range("开工和前期").unwrap();
+    assert!(matches!(starts.get_value((0, 0)), Some(Data::String(s)) if s.contains("开工率")));
+    let legend = wb.worksheet_range("图例说明").unwrap();
+    assert!(
+        matches!(legend.get_value((1, 1)), Some(Data::String(s)) if s.contains("30个百分点以上"))
+    );
+    // Growth is signed and the font is the office's.
+    let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    assert!(styles.contains("+0.0%;-0.0%;0.0%"), "signed growth format");
+    assert!(styles.contains(r#"val="宋体""#), "宋体");
+}
+dual_test!(xlsx_is_print_ready);
+
+// The HTML prints on A4 with repeated table headers and unsplit rows, and explains every
+// colour it uses.
+async fn html_is_print_ready(t: &TestDb) {
+    let b = september(t).await;
+    let html = String::from_utf8(Format::Html.render(&b).unwrap()).unwrap();
+    assert!(html.contains("@page{size:A4"));
+    assert!(html.contains("thead{display:table-header-group}"));
+    assert!(html.contains("break-inside:avoid"));
+    assert_eq!(
+        html.matches("<table").count(),
+        html.matches("<thead>").count(),
+        "every table has a thead"
+    );
+    assert!(html.contains("图例说明"));
+    for colour in ["#c62828", "#f9a825", "#2e7d32"] {
+        assert!(
+            html.contains(&format!("background:{colour};margin-right")),
+            "legend swatch {colour}"
+        );
+    }
+    assert!(html.contains("完成率慢于序时进度30个百分点以上"));
+}
+dual_test!(html_is_print_ready);

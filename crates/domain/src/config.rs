@@ -110,6 +110,12 @@ pub struct Official {
     /// default [`Official::salutation`] derives it from the name and title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salutation: Option<String>,
+    /// Mobile number for SMS channels (digits, optionally a leading `+`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Ids of `[[channels]]` this official's messages also go to (e.g. an SMS gateway).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
 }
 
 /// Short titles a greeting uses, longest first so 副市长 wins over 市长.
@@ -181,6 +187,10 @@ pub struct TaskForce {
     /// Issue category codes routed here.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Ids of `[[channels]]` (the task force's group robots) its messages are posted to,
+    /// once per event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
 }
 
 impl TaskForce {
@@ -297,6 +307,7 @@ impl CoreConfig {
                 return Err(ConfigError::new(format!("{key}.name"), "must not be empty"));
             }
             check_email(&format!("{key}.email"), &o.email)?;
+            check_contact(&key, o.phone.as_deref(), &o.channels)?;
         }
         let known = |key: String, id: &str| {
             if ids.contains(id) {
@@ -326,6 +337,7 @@ impl CoreConfig {
             if let Some(l) = &tf.leader {
                 known(format!("{key}.leader"), l)?;
             }
+            check_contact(&key, None, &tf.channels)?;
             for (j, c) in tf.categories.iter().enumerate() {
                 let ckey = format!("{key}.categories[{j}]");
                 let cat =
@@ -423,6 +435,8 @@ pub fn is_valid_email(value: &str) -> bool {
         && !domain.contains("..")
 }
 
+use crate::config_contact::check_contact;
+pub use crate::config_contact::is_valid_phone;
 pub use crate::config_env::apply_env_overrides;
 
 #[cfg(test)]
@@ -552,6 +566,8 @@ mod tests {
             unit: None,
             digest: DigestMode::default(),
             salutation: salutation.map(str::to_string),
+            phone: None,
+            channels: vec![],
         };
         assert_eq!(o("李明华", "市委书记", None).salutation(), "李明华书记");
         assert_eq!(o("孙丽", "市自然资源局局长", None).salutation(), "孙丽局长");

@@ -11,6 +11,7 @@ pub mod application;
 pub mod calendar;
 pub mod clock;
 pub mod config;
+mod config_contact;
 mod config_env;
 pub mod cycle;
 pub mod error;

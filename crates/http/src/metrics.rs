@@ -31,6 +31,12 @@ struct StateLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChannelStateLabel {
+    channel: String,
+    state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct FlagLabel {
     flag: String,
 }
@@ -123,6 +129,15 @@ pub(crate) async fn scrape(State(state): State<HttpState>) -> Response {
         "outbox_messages",
         "Emails in the outbox by state (pending, sending, sent, dead)",
         by_state(status.outbox),
+    );
+    gauge_family(
+        &mut registry,
+        "outbox_messages_by_channel",
+        "Outbox rows by channel (email, or a [[channels]] id) and state",
+        status
+            .outbox_by_channel
+            .into_iter()
+            .map(|(channel, state, n)| (ChannelStateLabel { channel, state }, n)),
     );
     gauge_family(
         &mut registry,

@@ -18,12 +18,54 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-/// Reads a `.csv` or `.xlsx` file.
+/// One line of a file as it is read: the header row, then each non-blank data row with its
+/// row number as a spreadsheet shows it (the header is row 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// The header cells, trimmed.
+    Header(&'a [String]),
+    /// A data row's number and its cells, trimmed.
+    Row(usize, &'a [String]),
+}
+
+/// Reads a `.csv` or `.xlsx` file into a [`Table`].
 ///
 /// # Errors
 /// [`ImportError::File`] if it cannot be read, has an unknown extension, is not valid
 /// UTF-8 or GB18030 text, or has no header row.
 pub fn read_table(path: &Path) -> Result<Table, ImportError> {
+    collect(path.display().to_string(), |visit| {
+        stream_table(path, visit)
+    })
+}
+
+/// A whole table from a line reader.
+fn collect(
+    file: String,
+    read: impl FnOnce(&mut dyn FnMut(Line<'_>) -> bool) -> Result<(), ImportError>,
+) -> Result<Table, ImportError> {
+    let mut table = Table {
+        file,
+        headers: Vec::new(),
+        rows: Vec::new(),
+    };
+    read(&mut |line| {
+        match line {
+            Line::Header(h) => table.headers = h.to_vec(),
+            Line::Row(n, cells) => table.rows.push((n, cells.to_vec())),
+        }
+        true
+    })?;
+    Ok(table)
+}
+
+/// Reads a `.csv` or `.xlsx` file line by line, keeping no row: `visit` sees the header
+/// row, then every non-blank data row; it returns `false` to stop reading. A 200,000-row
+/// file is validated in the memory of its records, not of its cells.
+///
+/// # Errors
+/// As [`read_table`].
+pub fn stream_table(path: &Path, visit: impl FnMut(Line<'_>) -> bool) -> Result<(), ImportError> {
     let file = path.display().to_string();
     let err = |reason: String| ImportError::File {
         file: file.clone(),
@@ -35,8 +77,8 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
         .map(str::to_ascii_lowercase);
     let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read: {e}")))?;
     match ext.as_deref() {
-        Some("csv") => parse_csv(&file, &bytes),
-        Some("xlsx") => parse_xlsx(&file, bytes),
+        Some("csv") => stream_csv(&file, &bytes, visit),
+        Some("xlsx") => stream_xlsx(&file, bytes, visit),
         _ => Err(err("unsupported file type: expected .csv or .xlsx".into())),
     }
 }
@@ -46,45 +88,61 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
 /// # Errors
 /// [`ImportError::File`] for undecodable text or bad CSV quoting.
 pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<Table, ImportError> {
+    collect(file.to_string(), |visit| stream_csv(file, bytes, visit))
+}
+
+fn stream_csv(
+    file: &str,
+    bytes: &[u8],
+    mut visit: impl FnMut(Line<'_>) -> bool,
+) -> Result<(), ImportError> {
     let err = |reason: String| ImportError::File {
         file: file.to_string(),
         reason,
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.to_string(),
-        Err(_) => {
-            let (t, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-            if had_errors {
-                return Err(err("not UTF-8 or GB18030 text".into()));
-            }
-            t.into_owned()
+    // UTF-8 is read in place; only GB18030 text is decoded into a copy.
+    let decoded;
+    let text: &[u8] = if std::str::from_utf8(bytes).is_ok() {
+        bytes
+    } else {
+        let (t, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+        if had_errors {
+            return Err(err("not UTF-8 or GB18030 text".into()));
         }
+        decoded = t.into_owned();
+        decoded.as_bytes()
     };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = rdr.records();
-    let headers: Vec<String> = match records.next() {
-        Some(Ok(h)) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Some(Err(e)) => return Err(err(format!("row 1: {e}"))),
-        None => return Err(err("empty file: a header row is required".into())),
-    };
-    let mut rows = Vec::new();
-    for (i, rec) in records.enumerate() {
-        let row_no = i + 2;
-        let rec = rec.map_err(|e| err(format!("row {row_no}: {e}")))?;
-        let cells: Vec<String> = rec.iter().map(|s| s.trim().to_string()).collect();
-        if cells.iter().any(|c| !c.is_empty()) {
-            rows.push((row_no, cells));
+        .from_reader(text);
+    let mut rec = csv::StringRecord::new();
+    let mut cells: Vec<String> = Vec::new();
+    let mut row_no = 0;
+    loop {
+        row_no += 1;
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) if row_no == 1 => {
+                return Err(err("empty file: a header row is required".into()));
+            }
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(err(format!("row {row_no}: {e}"))),
+        }
+        cells.clear();
+        cells.extend(rec.iter().map(|s| s.trim().to_string()));
+        let go_on = if row_no == 1 {
+            visit(Line::Header(&cells))
+        } else if cells.iter().any(|c| !c.is_empty()) {
+            visit(Line::Row(row_no, &cells))
+        } else {
+            true
+        };
+        if !go_on {
+            return Ok(());
         }
     }
-    Ok(Table {
-        file: file.to_string(),
-        headers,
-        rows,
-    })
 }
 
 /// Reads the first sheet of an XLSX workbook.
@@ -92,35 +150,80 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<Table, ImportError> {
 /// # Errors
 /// [`ImportError::File`] if the workbook cannot be opened or has no sheet.
 pub fn parse_xlsx(file: &str, bytes: Vec<u8>) -> Result<Table, ImportError> {
+    collect(file.to_string(), |visit| stream_xlsx(file, bytes, visit))
+}
+
+/// The first sheet's cells, one row at a time (calamine's cell reader: the sheet is never
+/// held whole). Row numbers are the sheet's own; the header is the first row with a value.
+fn stream_xlsx(
+    file: &str,
+    bytes: Vec<u8>,
+    mut visit: impl FnMut(Line<'_>) -> bool,
+) -> Result<(), ImportError> {
     let err = |reason: String| ImportError::File {
         file: file.to_string(),
         reason,
     };
     let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| err(format!("not a readable XLSX workbook: {e}")))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| err("the workbook has no sheet".into()))?
+    let first = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| err("the workbook has no sheet".into()))?;
+    let mut reader = wb
+        .worksheet_cells_reader(&first)
         .map_err(|e| err(format!("cannot read the first sheet: {e}")))?;
-    // Row numbers as the spreadsheet shows them, even if the used range starts lower.
-    let first_row = range.start().map(|(r, _)| r as usize + 1).unwrap_or(1);
-    let mut it = range.rows().enumerate();
-    let headers = match it.next() {
-        Some((_, r)) => r.iter().map(|c| cell_text(c).trim().to_string()).collect(),
-        None => return Err(err("empty sheet: a header row is required".into())),
-    };
-    let mut rows = Vec::new();
-    for (i, r) in it {
-        let cells: Vec<String> = r.iter().map(|c| cell_text(c).trim().to_string()).collect();
-        if cells.iter().any(|c| !c.is_empty()) {
-            rows.push((first_row + i, cells));
+    let mut cells: Vec<String> = Vec::new();
+    let mut current: Option<u32> = None;
+    let mut header_seen = false;
+    // Hands the finished row to `visit`; false when reading should stop.
+    let mut emit = |row: u32, cells: &mut Vec<String>, header_seen: &mut bool| -> bool {
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
         }
+        if cells.is_empty() {
+            return true;
+        }
+        let go_on = if *header_seen {
+            visit(Line::Row(row as usize + 1, cells))
+        } else {
+            *header_seen = true;
+            visit(Line::Header(cells))
+        };
+        cells.clear();
+        go_on
+    };
+    loop {
+        let cell = reader
+            .next_cell()
+            .map_err(|e| err(format!("cannot read the first sheet: {e}")))?;
+        let Some(cell) = cell else { break };
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if let Some(prev) = current
+                && !emit(prev, &mut cells, &mut header_seen)
+            {
+                return Ok(());
+            }
+            cells.clear();
+            current = Some(r);
+        }
+        let c = c as usize;
+        if cells.len() <= c {
+            cells.resize(c + 1, String::new());
+        }
+        let value: Data = cell.get_value().clone().into();
+        cells[c] = cell_text(&value).trim().to_string();
     }
-    Ok(Table {
-        file: file.to_string(),
-        headers,
-        rows,
-    })
+    if let Some(prev) = current {
+        emit(prev, &mut cells, &mut header_seen);
+    }
+    if header_seen {
+        Ok(())
+    } else {
+        Err(err("empty sheet: a header row is required".into()))
+    }
 }
 
 /// A numeric cell as the text a person would have typed. Excel stores numbers as binary

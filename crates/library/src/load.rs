@@ -39,7 +39,9 @@ pub struct ImportReport {
     pub applications: Option<ApplicationSummary>,
 }
 
-/// Imports a project library file. `progress(done, total)` reports rows written.
+/// Imports a project library file, streamed: its rows are read and validated one at a time
+/// (only the records are kept), then written in batches in one transaction.
+/// `progress(done, total)` reports records written.
 ///
 /// # Errors
 /// [`ImportError::File`] / [`ImportError::BadRows`] for bad input (nothing written);
@@ -51,8 +53,7 @@ pub async fn import_projects(
     opts: &ImportOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
-    let table = read_table(path)?;
-    let records = rows::project_rows(&table, config).map_err(ImportError::BadRows)?;
+    let records = rows::project_records(&rows::Source::File(path), config)?;
     let mut report = ImportReport {
         rows: records.len(),
         dry_run: opts.dry_run,

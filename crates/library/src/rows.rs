@@ -1,6 +1,7 @@
 //! Validating rows into domain records, collecting every error.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use docket_domain::application::{parse_national_code, parse_tags};
@@ -14,7 +15,8 @@ use docket_store::progress::{IndicatorRecord, MilestoneRecord, ProgressRecord};
 use uuid::Uuid;
 
 use crate::columns::{self, Column, HeaderMap};
-use crate::{RowError, Table};
+use crate::files::{Line, stream_table};
+use crate::{ImportError, RowError, Table};
 
 /// Reads the cells of one row, recording each bad one.
 pub(crate) struct Row<'a> {
@@ -110,35 +112,108 @@ pub(crate) fn limited(max: usize) -> impl Fn(&str) -> Result<String, DomainError
     move |v: &str| check_length(v, max).map(|()| v.to_string())
 }
 
-/// Runs `parse` over every row of `table`, its headers matched against `columns`: keeps what
+/// Where rows come from: a table read whole, or a file read line by line.
+pub enum Source<'a> {
+    /// A table already in memory.
+    Table(&'a Table),
+    /// A `.csv` or `.xlsx` file, streamed: only the records are kept.
+    File(&'a Path),
+}
+
+impl Source<'_> {
+    fn file(&self) -> String {
+        match self {
+            Source::Table(t) => t.file.clone(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// Feeds every line to `visit` (which returns false to stop).
+    fn read(&self, mut visit: impl FnMut(Line<'_>) -> bool) -> Result<(), ImportError> {
+        match self {
+            Source::Table(t) => {
+                if visit(Line::Header(&t.headers)) {
+                    for (n, cells) in &t.rows {
+                        if !visit(Line::Row(*n, cells)) {
+                            break;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Source::File(p) => stream_table(p, visit),
+        }
+    }
+}
+
+/// Runs `parse` over every row of `source`, its headers matched against `columns`: keeps what
 /// it returns for good rows and every error any row recorded.
 ///
 /// # Errors
-/// The header's errors (a required column missing, a column twice), or every bad row's.
-pub(crate) fn parse_rows<T>(
-    table: &Table,
+/// [`ImportError::File`] if the file cannot be read; [`ImportError::BadRows`] with the
+/// header's errors (a required column missing, a column twice), or every bad row's.
+pub(crate) fn parse_source<T>(
+    source: &Source<'_>,
     columns: &[Column],
     mut parse: impl FnMut(&mut Row<'_>) -> Option<T>,
-) -> Result<Vec<T>, Vec<RowError>> {
-    let map = HeaderMap::new(&table.file, &table.headers, columns)?;
+) -> Result<Vec<T>, ImportError> {
+    let file = source.file();
+    let mut map: Option<HeaderMap> = None;
     let mut errors = Vec::new();
-    let mut out = Vec::with_capacity(table.rows.len());
-    for (row_no, cells) in &table.rows {
-        let mut r = Row {
-            file: &table.file,
-            row: *row_no,
-            cells,
-            map: &map,
-            errors: &mut errors,
-        };
-        if let Some(v) = parse(&mut r) {
-            out.push(v);
+    let mut out = Vec::new();
+    source.read(|line| match line {
+        Line::Header(h) => match HeaderMap::new(&file, h, columns) {
+            Ok(m) => {
+                map = Some(m);
+                true
+            }
+            Err(e) => {
+                errors = e;
+                false
+            }
+        },
+        Line::Row(row, cells) => {
+            let Some(map) = &map else { return false };
+            let mut r = Row {
+                file: &file,
+                row,
+                cells,
+                map,
+                errors: &mut errors,
+            };
+            if let Some(v) = parse(&mut r) {
+                out.push(v);
+            }
+            true
         }
-    }
+    })?;
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
+        Err(ImportError::BadRows(errors))
+    }
+}
+
+/// As [`parse_source`] over a table in memory, with only row errors possible.
+pub(crate) fn parse_rows<T>(
+    table: &Table,
+    columns: &[Column],
+    parse: impl FnMut(&mut Row<'_>) -> Option<T>,
+) -> Result<Vec<T>, Vec<RowError>> {
+    parse_source(&Source::Table(table), columns, parse).map_err(|e| row_errors(table, e))
+}
+
+/// A table in memory can only have row errors; anything else is told as the header's.
+fn row_errors(table: &Table, e: ImportError) -> Vec<RowError> {
+    match e {
+        ImportError::BadRows(e) => e,
+        other => vec![RowError {
+            file: table.file.clone(),
+            row: 1,
+            column: String::new(),
+            value: String::new(),
+            reason: other.to_string(),
+        }],
     }
 }
 
@@ -172,8 +247,21 @@ pub fn project_rows(
     table: &Table,
     config: &CoreConfig,
 ) -> Result<Vec<ProjectRecord>, Vec<RowError>> {
+    project_records(&Source::Table(table), config).map_err(|e| row_errors(table, e))
+}
+
+/// Parses every row of a project file from `source` (a file is streamed: a 200,000-row
+/// library is held as records only). Each project code may appear once per plan year.
+///
+/// # Errors
+/// [`ImportError::File`] if the file cannot be read; [`ImportError::BadRows`] with every bad
+/// row's errors.
+pub fn project_records(
+    source: &Source<'_>,
+    config: &CoreConfig,
+) -> Result<Vec<ProjectRecord>, ImportError> {
     let mut seen: HashMap<(String, i32), usize> = HashMap::new();
-    parse_rows(table, &columns::project_columns(), |r| {
+    parse_source(source, &columns::project_columns(), |r| {
         let lim = config.limits;
         let code = r.parse_req("code", limited(lim.code_max_chars));
         let name = r.parse_req("name", limited(lim.name_max_chars));

@@ -3,6 +3,9 @@
 //! (`breaker_cooldown_secs`, doubled per trip up to `breaker_cooldown_max_secs`); the first
 //! message through closes it. Its state lives in the database (`docket_store::breaker`), so
 //! `docket mail status`, `/metrics` and every replica see the same pause.
+//!
+//! Each channel (group robot, SMS gateway) has a breaker of its own, `channel:{id}`, with
+//! the same policy: a webhook that is down pauses only itself.
 
 use chrono::{DateTime, Utc};
 use docket_store::breaker;
@@ -13,7 +16,7 @@ use crate::NotifyError;
 use crate::dispatcher::Dispatcher;
 use crate::session::ServerNews;
 
-/// The breaker's name in the database: the one outgoing route.
+/// The email breaker's name in the database (channels use `channel:{id}`).
 pub const ROUTE: &str = "smtp";
 
 /// Where delivery stands.
@@ -42,7 +45,19 @@ pub async fn delivery_state<C: ConnectionTrait>(
     conn: &C,
     now: DateTime<Utc>,
 ) -> Result<DeliveryState, NotifyError> {
-    let Some(b) = breaker::breaker(conn, ROUTE).await? else {
+    route_state(conn, ROUTE, now).await
+}
+
+/// Reads the breaker of `route` (`smtp`, or `channel:{id}`) as of `now`.
+///
+/// # Errors
+/// [`NotifyError::Store`] if the database fails.
+pub async fn route_state<C: ConnectionTrait>(
+    conn: &C,
+    route: &str,
+    now: DateTime<Utc>,
+) -> Result<DeliveryState, NotifyError> {
+    let Some(b) = breaker::breaker(conn, route).await? else {
         return Ok(DeliveryState::default());
     };
     Ok(DeliveryState {
@@ -61,10 +76,19 @@ impl Dispatcher {
         delivery_state(&self.inner.db.conn, self.inner.clock.now()).await
     }
 
+    /// Where the route `route` stands now (`smtp`, or `channel:{id}`).
+    ///
+    /// # Errors
+    /// [`NotifyError::Store`] if the database fails.
+    pub async fn route_state(&self, route: &str) -> Result<DeliveryState, NotifyError> {
+        route_state(&self.inner.db.conn, route, self.inner.clock.now()).await
+    }
+
     /// Tells the breaker what a session learnt: a message through closes it; unreachable
     /// failures count towards (or renew) a pause.
     pub(crate) async fn record_news(
         &self,
+        route: &str,
         before: &DeliveryState,
         sent: usize,
         news: &ServerNews,
@@ -81,21 +105,22 @@ impl Dispatcher {
             .begin_with_options(docket_store::db::WRITE)
             .await?;
         if sent > 0 {
-            breaker::record_success(&txn, ROUTE, policy, now).await?;
+            breaker::record_success(&txn, route, policy, now).await?;
         }
         if news.unreachable > 0 {
             let reason = news.last_reason.as_deref().unwrap_or("unreachable");
-            let b = breaker::record_failures(&txn, ROUTE, policy, news.unreachable, now, reason)
+            let b = breaker::record_failures(&txn, route, policy, news.unreachable, now, reason)
                 .await?;
             if b.paused_until.is_some_and(|t| t > now) && !before.is_paused() {
                 tracing::warn!(
                     until = %from_ms(b.paused_until.unwrap_or(now)),
                     failures = b.failures,
+                    route,
                     "mail delivery paused: {reason}"
                 );
             }
         }
         txn.commit().await?;
-        delivery_state(&inner.db.conn, inner.clock.now()).await
+        route_state(&inner.db.conn, route, inner.clock.now()).await
     }
 }

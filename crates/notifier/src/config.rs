@@ -160,6 +160,8 @@ pub struct NotifierSettings {
     pub breaker: docket_store::breaker::BreakerPolicy,
     /// How long stopping delivery may take.
     pub shutdown: Duration,
+    /// Channels besides email (none unless [`NotifierSettings::with_channels`] adds them).
+    pub channels: Vec<crate::channels::Channel>,
 }
 
 impl NotifierSettings {
@@ -346,7 +348,23 @@ impl NotifierSettings {
             digest_time,
             breaker,
             shutdown,
+            channels: Vec::new(),
         })
+    }
+
+    /// Adds the `[[channels]]`, validated against the officials and task forces that name
+    /// them, their secrets read through `env`.
+    ///
+    /// # Errors
+    /// [`NotifyError::Config`] naming the key (see [`crate::channels::resolve_channels`]).
+    pub fn with_channels(
+        mut self,
+        core: &CoreConfig,
+        channels: &[crate::channels::ChannelConfig],
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<NotifierSettings, NotifyError> {
+        self.channels = crate::channels::resolve_channels(core, channels, env)?;
+        Ok(self)
     }
 }
 

@@ -28,8 +28,11 @@ use uuid::Uuid;
 
 use crate::NotifyError;
 use crate::breaker::DeliveryState;
+use crate::channels::ChannelKind;
+use crate::channels::post::ChannelRoute;
 use crate::config::{NotifierSettings, TransportSpec};
 use crate::message::{self, Outgoing};
+use crate::routes::Route;
 use crate::session::{self, Job, Mode, Stop, request_stop};
 use crate::templates::Templates;
 
@@ -81,6 +84,9 @@ impl std::fmt::Debug for Dispatcher {
 
 pub(crate) struct Inner {
     pub(crate) db: Db,
+    pub(crate) core: CoreConfig,
+    /// One route per configured channel (email is always a route of its own).
+    pub(crate) channel_routes: Vec<Arc<ChannelRoute>>,
     pub(crate) settings: NotifierSettings,
     pub(crate) templates: Templates,
     pub(crate) clock: Arc<dyn Clock>,
@@ -94,7 +100,7 @@ pub(crate) struct Inner {
     pub(crate) links: std::sync::OnceLock<Arc<dyn crate::LinkMaker>>,
 }
 
-enum Source {
+pub(crate) enum Source {
     Ids(VecDeque<Uuid>),
     Due,
 }
@@ -104,7 +110,8 @@ impl Dispatcher {
     ///
     /// # Errors
     /// [`NotifyError::Template`] naming a missing or broken template file and line;
-    /// [`NotifyError::Config`] for an unusable office time zone or sender.
+    /// [`NotifyError::Config`] for an unusable office time zone or sender, or a channel whose
+    /// HTTP client cannot be set up.
     pub fn new(
         db: Db,
         core: &CoreConfig,
@@ -118,6 +125,16 @@ impl Dispatcher {
         let tz = core
             .timezone()
             .map_err(|e| NotifyError::config(e.key, e.reason))?;
+        let channel_routes = settings
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                ChannelRoute::new(c.clone())
+                    .map(Arc::new)
+                    .map_err(|r| NotifyError::config(format!("channels[{i}]"), r))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let office = serde_json::json!({
             "name": core.office.name,
             "city": core.office.city,
@@ -126,6 +143,8 @@ impl Dispatcher {
         Ok(Dispatcher {
             inner: Arc::new(Inner {
                 db,
+                core: core.clone(),
+                channel_routes,
                 settings,
                 templates,
                 clock,
@@ -184,9 +203,10 @@ impl Dispatcher {
     /// [`NotifyError::Store`] if the database fails; send failures are in the report.
     pub async fn flush_all(&self) -> Result<DeliveryReport, NotifyError> {
         let now = self.now_ms();
+        self.fan_out().await?;
         let ids = outbox::flushable_ids(&self.inner.db.conn, now, &self.held_officials()).await?;
         let (stop, _) = watch::channel(Stop::Run);
-        self.deliver(Source::Ids(ids.into()), Mode::Flush, Arc::new(stop))
+        self.deliver_routes(Some(ids), Mode::Flush, Arc::new(stop))
             .await
     }
 
@@ -198,7 +218,7 @@ impl Dispatcher {
     /// [`NotifyError::Store`] if the database fails; send failures are in the report.
     pub async fn deliver_due(&self) -> Result<DeliveryReport, NotifyError> {
         let (stop, _) = watch::channel(Stop::Run);
-        self.deliver(Source::Due, Mode::Service, Arc::new(stop))
+        self.deliver_routes(None, Mode::Service, Arc::new(stop))
             .await
     }
 
@@ -227,7 +247,7 @@ impl Dispatcher {
             }
             let (stop, _) = watch::channel(Stop::Run);
             let stop = Arc::new(stop);
-            let session = self.deliver(Source::Due, Mode::Service, stop.clone());
+            let session = self.deliver_routes(None, Mode::Service, stop.clone());
             tokio::pin!(session);
             let outcome = tokio::select! {
                 r = &mut session => r,
@@ -302,20 +322,25 @@ impl Dispatcher {
         docket_store::time::to_ms(self.inner.clock.now())
     }
 
-    fn concurrency(&self) -> usize {
-        match &self.inner.settings.transport {
-            TransportSpec::Smtp(t) => t.pool_size,
-            TransportSpec::Eml(_) => 2,
+    fn concurrency(&self, route: &Route) -> usize {
+        match (route, &self.inner.settings.transport) {
+            // A robot posts in order and is rate-limited per group; a gateway takes a few.
+            (Route::Channel(r), _) if r.channel.kind == ChannelKind::Sms => 4,
+            (Route::Channel(_), _) => 1,
+            (Route::Email, TransportSpec::Smtp(t)) => t.pool_size,
+            (Route::Email, TransportSpec::Eml(_)) => 2,
         }
     }
 
-    async fn deliver(
+    /// One route's delivery session (see `session.rs`).
+    pub(crate) async fn deliver(
         &self,
         mut source: Source,
         mode: Mode,
         stop: Arc<watch::Sender<Stop>>,
+        route: Route,
     ) -> Result<DeliveryReport, NotifyError> {
-        let before = self.delivery_state().await?;
+        let before = self.route_state(&route.breaker()).await?;
         if mode == Mode::Service && before.is_paused() {
             return Ok(DeliveryReport {
                 delivery: before,
@@ -327,9 +352,10 @@ impl Dispatcher {
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (out_tx, out_rx) = mpsc::channel(batch * 2);
         let mut workers = tokio::task::JoinSet::new();
-        for _ in 0..self.concurrency() {
+        for _ in 0..self.concurrency(&route) {
             workers.spawn(session::worker(
                 self.inner.clone(),
+                route.clone(),
                 job_rx.clone(),
                 out_tx.clone(),
                 stop.clone(),
@@ -339,7 +365,9 @@ impl Dispatcher {
         // Aborted if this session is dropped (a shutdown that ran out of time).
         let mut marker = tokio::task::JoinSet::new();
         marker.spawn(session::mark_outcomes(self.inner.clone(), mode, out_rx));
-        let produced = self.produce(&mut source, &job_tx, &stop).await;
+        let produced = self
+            .produce(&mut source, &job_tx, &stop, route.code())
+            .await;
         drop(job_tx);
         while let Some(r) = workers.join_next().await {
             r.map_err(|e| NotifyError::Worker(e.to_string()))?;
@@ -350,7 +378,9 @@ impl Dispatcher {
             .ok_or_else(|| NotifyError::Worker("the marker did not run".into()))?
             .map_err(|e| NotifyError::Worker(e.to_string()))??;
         produced?;
-        report.delivery = self.record_news(&before, report.sent, &news).await?;
+        report.delivery = self
+            .record_news(&route.breaker(), &before, report.sent, &news)
+            .await?;
         Ok(report)
     }
 
@@ -360,6 +390,7 @@ impl Dispatcher {
         source: &mut Source,
         jobs: &mpsc::Sender<Job>,
         stop: &watch::Sender<Stop>,
+        channel: &str,
     ) -> Result<(), NotifyError> {
         let inner = &self.inner;
         let held = self.held_officials();
@@ -373,6 +404,7 @@ impl Dispatcher {
                 now_ms: self.now_ms(),
                 lease_ms: inner.settings.lease.as_millis() as i64,
                 held_officials: &held,
+                channel,
             };
             let rows = match source {
                 Source::Ids(q) => {
@@ -410,8 +442,22 @@ impl Dispatcher {
 
 impl Inner {
     /// The template context of a row: its own context plus `office`, `recipient` (`name`,
-    /// `email`, `official`, `salutation`) and `lang` (the row's own keys win).
+    /// `email`, `official`, `salutation`), `lang` (the row's own keys win) and the one-click
+    /// `links` of an email to an official.
     pub(crate) fn context_for(&self, row: &OutboxRow) -> Result<serde_json::Value, String> {
+        let mut ctx = self.base_context(row)?;
+        if let (Some(maker), Some(official), Some(map)) = (
+            self.links.get(),
+            row.official.as_deref(),
+            ctx.as_object_mut(),
+        ) {
+            maker.add_links(&row.kind, official, map);
+        }
+        Ok(ctx)
+    }
+
+    /// [`Self::context_for`] without links.
+    pub(crate) fn base_context(&self, row: &OutboxRow) -> Result<serde_json::Value, String> {
         let mut ctx: serde_json::Value = serde_json::from_str(&row.context)
             .map_err(|e| format!("stored context is not JSON: {e}"))?;
         if ctx.is_null() {
@@ -442,9 +488,6 @@ impl Inner {
                 Language::En => "en",
             })
         });
-        if let (Some(maker), Some(official)) = (self.links.get(), row.official.as_deref()) {
-            maker.add_links(&row.kind, official, map);
-        }
         Ok(ctx)
     }
 

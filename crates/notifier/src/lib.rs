@@ -1,4 +1,4 @@
-//! docket-notifier: email delivery that loses nothing.
+//! docket-notifier: email delivery that loses nothing, and its copies on other channels.
 //!
 //! It owns the dispatcher that works the outbox (rows queued by other crates with
 //! [`docket_store::outbox::enqueue`] in the transaction of the change that causes them),
@@ -14,6 +14,10 @@
 //! after `[mail] breaker_failures` in a row the circuit breaker pauses delivery; an
 //! operator's flush never uses up attempts on any transient failure. A row whose lease expired (its process died) is claimed again; the
 //! Message-ID derives from the row id, so such a resend is recognisable.
+//!
+//! Channels besides email (`[[channels]]`: 企业微信 and 钉钉 group robots, an SMS gateway)
+//! get copies of the emails made once per email row by the dispatcher and delivered through
+//! the same ledger, route by route; see [`channels`].
 //!
 //! # Queuing email: kinds and their template context
 //!
@@ -44,20 +48,23 @@
 //! | `calendar_alarm` | `year` (int), `message` (text) |
 //!
 //! `issue` = `{id, title, detail (optional), category, category_label, state, due (optional),
-//! task_force (name, optional)}`; `project` = `{code, name, owner_unit (optional)}`.
+//! task_force (name, optional), task_force_id (optional: whose group robots post it)}`; `project` = `{code, name, owner_unit (optional)}`.
 
 mod breaker;
+pub mod channels;
 pub mod config;
 mod digest;
 mod dispatcher;
 mod error;
 pub mod links;
 pub mod message;
+mod routes;
 mod session;
 pub mod templates;
 mod transport;
 
-pub use breaker::{DeliveryState, ROUTE, delivery_state};
+pub use breaker::{DeliveryState, ROUTE, delivery_state, route_state};
+pub use channels::{Channel, ChannelConfig, ChannelKind, channel_label, resolve_channels};
 pub use config::{MailConfig, NotifierSettings, SmtpConfig, TransportSpec};
 pub use dispatcher::{DeliveryReport, Dispatcher};
 pub use error::NotifyError;

@@ -1,5 +1,5 @@
-//! One delivery session's moving parts: the workers that send (one SMTP connection each)
-//! and the marker that writes outcomes back in batches.
+//! One delivery session's moving parts: the workers that send (one SMTP connection each, or
+//! HTTP posts on a channel's route) and the marker that writes outcomes back in batches.
 //!
 //! A session stops early — the producer claims no more, workers hand back what they have not
 //! tried — at the first sign that the server is unreachable (so an outage costs one failed
@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::NotifyError;
 use crate::dispatcher::{DeliveryReport, Inner};
+use crate::routes::Route;
 use crate::transport::{SendFailure, Sender};
 
 /// A claimed row and its attachments, handed to a worker.
@@ -80,6 +81,7 @@ pub(crate) fn request_stop(stop: &watch::Sender<Stop>, level: Stop) {
 
 pub(crate) async fn worker(
     inner: Arc<Inner>,
+    route: Route,
     jobs: Arc<Mutex<mpsc::Receiver<Job>>>,
     out: mpsc::Sender<Outcome>,
     stop: Arc<watch::Sender<Stop>>,
@@ -93,9 +95,12 @@ pub(crate) async fn worker(
             Verdict::Untried
         } else {
             let sending = async {
-                match inner.prepare(&job) {
-                    Ok(o) => sender.send(&job.row.id.to_string(), &o).await,
-                    Err(reason) => Err(SendFailure::permanent(reason)),
+                match &route {
+                    Route::Channel(r) => crate::channels::post::send(&inner, r, &job.row).await,
+                    Route::Email => match inner.prepare(&job) {
+                        Ok(o) => sender.send(&job.row.id.to_string(), &o).await,
+                        Err(reason) => Err(SendFailure::permanent(reason)),
+                    },
                 }
             };
             let result = tokio::select! {

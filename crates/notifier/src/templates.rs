@@ -32,6 +32,11 @@ pub const KINDS: &[&str] = &[
     "signin",
 ];
 
+/// Templates of channel messages, one of each per language: `channel.md` (group robots,
+/// markdown) and `sms.txt`. They receive a kind's context plus `kind`, `subject` (the email's)
+/// and `channel` `{kind, name}`.
+pub const CHANNEL_FILES: &[&str] = &["channel.md", "sms.txt"];
+
 /// A rendered email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -95,6 +100,18 @@ impl Templates {
                         .map_err(|e| template_error(dir, &name, &e))?;
                 }
             }
+            for file in CHANNEL_FILES {
+                let name = format!("{lang}/{file}");
+                if !dir.join(&name).is_file() {
+                    return Err(NotifyError::Template {
+                        file: dir.join(&name).display().to_string(),
+                        line: None,
+                        message: "missing (channel messages need it in each language)".into(),
+                    });
+                }
+                env.get_template(&name)
+                    .map_err(|e| template_error(dir, &name, &e))?;
+            }
         }
         Ok(Templates {
             env,
@@ -142,6 +159,21 @@ impl Templates {
             text: body.trim_start_matches(['\r', '\n']).to_string(),
             html,
         })
+    }
+}
+
+impl Templates {
+    /// Renders one of [`CHANNEL_FILES`] in the configured language.
+    ///
+    /// # Errors
+    /// The reason, naming the file and line.
+    pub fn render_file(&self, file: &str, context: &serde_json::Value) -> Result<String, String> {
+        let name = format!("{}/{file}", lang_dir(self.lang));
+        let ctx = minijinja::Value::from(minijinja::value::Serde(context));
+        self.env
+            .get_template(&name)
+            .and_then(|t| t.render(&ctx))
+            .map_err(|e| template_error(&self.dir, &name, &e).to_string())
     }
 }
 

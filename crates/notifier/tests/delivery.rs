@@ -306,6 +306,7 @@ async fn expired_lease_is_redelivered(t: &TestDb) {
         now_ms: now,
         lease_ms: 60_000,
         held_officials: &[],
+        channel: outbox::EMAIL,
     };
     assert_eq!(
         outbox::claim_due(&t.db.conn, &crashed, 10)

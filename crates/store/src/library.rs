@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use docket_domain::Amount;
 use docket_domain::project::{Category, Level, Stage};
-use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use crate::entity::{project_plans, projects};
 use crate::project_history::{FieldDiff, ProjectDiff};
 use crate::sql::insert_batched;
 
+mod batch;
 mod listing;
 
 pub use listing::{ProjectListing, list_projects, project_ids};
@@ -112,7 +113,8 @@ fn diff(
 
 /// Upserts `records` by code (and plan by code and year). Unchanged rows write nothing, so
 /// importing the same file twice is a no-op. Expects to run in a transaction: the caller
-/// commits all or nothing. `progress` receives the rows written so far.
+/// commits all or nothing. Rows are written in batches as they are built. `progress`
+/// receives the records handled so far.
 ///
 /// # Errors
 /// [`StoreError::Db`] if a statement fails.
@@ -142,12 +144,15 @@ pub async fn upsert_projects<C: ConnectionTrait>(
     let import_id = Uuid::now_v7();
     let now = meta.now_ms;
     let mut summary = UpsertSummary::default();
-    let mut project_rows: Vec<Vec<SimpleExpr>> = Vec::new();
-    let mut plan_rows: Vec<Vec<SimpleExpr>> = Vec::new();
+    let mut batch = batch::Batch::default();
     let mut changes: Vec<Change> = Vec::new();
     let mut ids: HashMap<&str, Uuid> = HashMap::new();
 
-    for r in records {
+    for (done, r) in records.iter().enumerate() {
+        if batch.full() {
+            batch.flush(conn).await?;
+            progress(done);
+        }
         let mark = changes.len();
         let (id, created_at, project_changed) = match existing.get(&r.code) {
             None => {
@@ -248,7 +253,7 @@ pub async fn upsert_projects<C: ConnectionTrait>(
                 .entry(id)
                 .and_modify(|y| *y = (*y).max(r.plan_year))
                 .or_insert(r.plan_year);
-            project_rows.push(vec![
+            batch.projects.push(vec![
                 Expr::val(id),
                 Expr::val(r.code.clone()),
                 Expr::val(r.name.clone()),
@@ -341,7 +346,7 @@ pub async fn upsert_projects<C: ConnectionTrait>(
                     .map(|m| Expr::val(m.map(Amount::yuan))),
             );
             row.push(Expr::val(now));
-            plan_rows.push(row);
+            batch.plans.push(row);
         }
         let fields: Vec<FieldDiff> = changes[mark..]
             .iter()
@@ -371,75 +376,8 @@ pub async fn upsert_projects<C: ConnectionTrait>(
     }
     summary.changes = changes.len();
 
-    let total = project_rows.len() + plan_rows.len();
-    let project_cols = [
-        "id",
-        "code",
-        "name",
-        "level",
-        "stage",
-        "category",
-        "owner_unit",
-        "district",
-        "responsible_official",
-        "contact_email",
-        "special_bond",
-        "total_investment_yuan",
-        "national_code",
-        "tags",
-        "created_at",
-        "updated_at",
-    ];
-    let update = OnConflict::column("code")
-        .update_columns(
-            project_cols
-                .iter()
-                .copied()
-                .filter(|c| !matches!(*c, "id" | "code" | "created_at")),
-        )
-        .to_owned();
-    let written = project_rows.len();
-    insert_batched(
-        conn,
-        "projects",
-        &project_cols,
-        project_rows,
-        Some(update),
-        &mut progress,
-    )
-    .await?;
-
-    let month_cols: Vec<String> = (1..=12).map(|m| format!("plan_m{m:02}_yuan")).collect();
-    let mut plan_cols: Vec<&str> = vec![
-        "id",
-        "project_id",
-        "plan_year",
-        "level",
-        "stage",
-        "category",
-        "district",
-        "annual_plan_yuan",
-    ];
-    plan_cols.extend(month_cols.iter().map(String::as_str));
-    plan_cols.push("updated_at");
-    let update = OnConflict::columns(["project_id", "plan_year"])
-        .update_columns(
-            plan_cols
-                .iter()
-                .filter(|c| !matches!(**c, "id" | "project_id" | "plan_year"))
-                .map(|c| c.to_string()),
-        )
-        .to_owned();
-    insert_batched(
-        conn,
-        "project_plans",
-        &plan_cols,
-        plan_rows,
-        Some(update),
-        |n| progress(written + n),
-    )
-    .await?;
-    progress(total);
+    batch.flush(conn).await?;
+    progress(records.len());
 
     insert_batched(
         conn,

@@ -2,6 +2,8 @@
 //! causes it, unique by its dedupe key, so repeating a step never queues a second copy.
 //!
 //! Feature crates queue with [`enqueue`]; the notifier claims, renders, sends and marks rows.
+//! Each email row is expanded once into copies on the configured channels (group robots, an
+//! SMS gateway; see `channels`), which travel through the same ledger, route by route.
 
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -10,8 +12,10 @@ use uuid::Uuid;
 use crate::StoreError;
 use crate::sql::insert_batched;
 
+mod channels;
 mod deferral;
 mod listing;
+pub use channels::{ChannelCopy, EMAIL, count_by_channel, fan_out, unfanned};
 pub use deferral::{mark_deferred, release_untried};
 pub use listing::{count_by_state, find, list};
 
@@ -244,6 +248,9 @@ pub struct ClaimSpec<'a> {
     pub lease_ms: i64,
     /// Officials whose `digestible` rows wait for their digest and are not claimed.
     pub held_officials: &'a [String],
+    /// The route claimed: [`EMAIL`], or a channel's id. Each route is claimed on its own, so
+    /// a webhook that is down never holds up email (nor email a webhook).
+    pub channel: &'a str,
 }
 
 /// Rows another dispatcher may take: pending, or claimed by a dispatcher whose lease expired.
@@ -285,6 +292,7 @@ async fn claim_where<C: ConnectionTrait>(
         )
         .filter(Col::Id.in_subquery(pick))
         .filter(claimable(spec.now_ms))
+        .filter(Col::Channel.eq(spec.channel))
         .exec_with_returning(conn)
         .await?;
     Ok(rows)
@@ -307,6 +315,7 @@ pub async fn claim_due<C: ConnectionTrait>(
         .cond_where(
             Condition::all()
                 .add(claimable(spec.now_ms))
+                .add(Col::Channel.eq(spec.channel))
                 .add(
                     Condition::any()
                         .add(Col::NextAttemptAt.lte(spec.now_ms))
@@ -321,7 +330,8 @@ pub async fn claim_due<C: ConnectionTrait>(
 }
 
 /// Claims exactly these rows if they are still claimable (for an operator's flush, which
-/// ignores retry delays). Rows claimed meanwhile by another dispatcher are skipped.
+/// ignores retry delays) and on the spec's route. Rows claimed meanwhile by another
+/// dispatcher are skipped.
 ///
 /// # Errors
 /// [`StoreError::Db`] if the statement fails.
@@ -342,7 +352,7 @@ pub async fn claim_ids<C: ConnectionTrait>(
 }
 
 /// The ids of every row an operator's flush would attempt now, whatever its retry delay:
-/// pending (or with an expired lease) and not held for a digest.
+/// pending (or with an expired lease) and not held for a digest, on every route.
 ///
 /// # Errors
 /// [`StoreError::Db`] if the query fails.
@@ -546,6 +556,8 @@ pub async fn mark_digested<C: ConnectionTrait>(
         n += Outbox::update_many()
             .col_expr(Col::State, Expr::val(State::Digested.code()))
             .col_expr(Col::SentAt, Expr::val(now_ms))
+            // Gathered items have no channel copies of their own (the digest may).
+            .col_expr(Col::FannedOut, Expr::val(true))
             .col_expr(
                 Col::LastError,
                 Expr::val(format!("gathered into {digest_key}")),

@@ -201,6 +201,9 @@ pub fn messages(
             "state": issue.state,
             "due": issue.due.map(|d| d.to_string()),
             "task_force": tf_name,
+            // The handling task force's id: its group robots (`[[task_forces]] channels`)
+            // post the issue's messages.
+            "task_force_id": issue.task_force,
         },
         "project": {
             "code": project.code,

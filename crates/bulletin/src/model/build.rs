@@ -181,6 +181,11 @@ pub async fn build<C: ConnectionTrait>(
         .filter(|p| p.missing == 1)
         .map(|p| p.code.clone())
         .collect();
+    let not_reported_projects: BTreeMap<String, (String, String)> = exceptions
+        .iter()
+        .filter(|p| p.missing == 1)
+        .map(|p| (p.code.clone(), (p.name.clone(), p.owner_unit.clone())))
+        .collect();
     let mut lagging: Vec<(f64, Lagging)> = exceptions
         .into_iter()
         .filter(|p| p.behind == 1)
@@ -366,6 +371,8 @@ pub async fn build<C: ConnectionTrait>(
             issued: chrono::Utc::now().with_timezone(&tz).date_naive(),
             document: cfg.document.clone(),
             fonts: cfg.fonts.clone(),
+            not_reported_projects,
+            lights: cfg.lights.clone(),
         },
     })
 }

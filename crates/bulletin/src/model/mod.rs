@@ -204,6 +204,10 @@ pub struct Meta {
     pub document: DocumentConfig,
     /// The fonts of the DOCX and PDF.
     pub fonts: FontsConfig,
+    /// Name and owner unit of each project in `not_reported`, by code (the XLSX lists them).
+    pub not_reported_projects: BTreeMap<String, (String, String)>,
+    /// The warning-light thresholds the lights were set with (the legend states them).
+    pub lights: crate::config::LightsConfig,
 }
 
 /// One month's bulletin.

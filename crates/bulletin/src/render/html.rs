@@ -40,12 +40,39 @@ fn t(b: &Bulletin, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// The header row in a `thead` (repeated on every printed page) and the opening `tbody`.
 fn header_row(out: &mut String, cells: &[&str]) {
-    out.push_str("<tr>");
+    out.push_str("<thead><tr>");
     for c in cells {
         let _ = write!(out, "<th style=\"{TH}\">{}</th>", esc(c));
     }
-    out.push_str("</tr>");
+    out.push_str("</tr></thead><tbody>");
+}
+
+/// Print rules only: A4 pages, header rows repeated, rows and charts never split, headings
+/// kept with what follows. The look itself is inline (mail clients drop `<style>`).
+const PRINT_CSS: &str = "@page{size:A4;margin:20mm 15mm 20mm 15mm}\
+@media print{body{padding:0!important}.page{max-width:none!important}\
+thead{display:table-header-group}tr,svg,p,li{break-inside:avoid;page-break-inside:avoid}\
+h1,h2{break-after:avoid;page-break-after:avoid}}";
+
+/// The legend: every colour the bulletin uses and what it means.
+fn legend(o: &mut String, b: &Bulletin) {
+    let _ = write!(
+        o,
+        "<div style=\"margin:20px 0 0 0;padding:8px 12px;border:1px solid #c8ccd2;font-size:12px;color:#333;\">\
+         <p style=\"margin:2px 0;font-weight:bold;\">{}</p>",
+        t(b, "图例说明", "Legend")
+    );
+    for l in super::legend::lines(b) {
+        let swatch = l.colour.map_or(String::new(), |c| {
+            format!(
+                "<span style=\"display:inline-block;width:10px;height:10px;background:{c};margin-right:6px;\"></span>"
+            )
+        });
+        let _ = write!(o, "<p style=\"margin:2px 0;\">{swatch}{}</p>", esc(&l.text));
+    }
+    o.push_str("</div>");
 }
 
 fn fig_table(out: &mut String, b: &Bulletin, rows: &[(String, &Fig)]) {
@@ -73,7 +100,7 @@ fn fig_table(out: &mut String, b: &Bulletin, rows: &[(String, &Fig)]) {
             fmt_growth(f.yoy_growth),
         );
     }
-    out.push_str("</table>");
+    out.push_str("</tbody></table>");
 }
 
 /// An inline SVG of horizontal bars: completion rate per group, with each group's target
@@ -156,9 +183,9 @@ pub fn render(b: &Bulletin) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{PRINT_CSS}</style></head>\
          <body style=\"margin:0;padding:16px;background:#ffffff;color:#222;font-family:'Microsoft YaHei','PingFang SC',sans-serif;\">\
-         <div style=\"max-width:860px;margin:0 auto;\">",
+         <div class=\"page\" style=\"max-width:860px;margin:0 auto;\">",
         if lang == Language::Zh { "zh-CN" } else { "en" },
         esc(&super::title(b)),
     );
@@ -260,7 +287,7 @@ pub fn render(b: &Bulletin) -> String {
                 esc(&fmt_ahead(l.ahead_points, lang)),
             );
         }
-        o.push_str("</table>");
+        o.push_str("</tbody></table>");
     }
     if !b.not_reported.is_empty() {
         let _ = write!(
@@ -305,7 +332,7 @@ pub fn render(b: &Bulletin) -> String {
                 s.months_missed
             );
         }
-        o.push_str("</table>");
+        o.push_str("</tbody></table>");
     }
     let _ = write!(o, "<table style=\"{TABLE}\">");
     let own = super::own_period_label(b);
@@ -320,7 +347,7 @@ pub fn render(b: &Bulletin) -> String {
             m.ytd
         );
     }
-    o.push_str("</table>");
+    o.push_str("</tbody></table>");
     let _ = write!(o, "<p>{}</p>", esc(&super::applications::land_sentence(b)));
 
     let _ = write!(
@@ -346,7 +373,7 @@ pub fn render(b: &Bulletin) -> String {
                 .map_or("—".into(), |d| format!("{d:.1}"))
         );
     }
-    o.push_str("</table>");
+    o.push_str("</tbody></table>");
 
     if !b.indicators.is_empty() {
         let _ = write!(
@@ -377,7 +404,7 @@ pub fn render(b: &Bulletin) -> String {
                 fmt_percent_opt(f.share)
             );
         }
-        o.push_str("</table>");
+        o.push_str("</tbody></table>");
     }
     let _ = write!(
         o,
@@ -393,7 +420,8 @@ pub fn render(b: &Bulletin) -> String {
         }
         o.push_str("</tr>");
     }
-    o.push_str("</table>");
+    o.push_str("</tbody></table>");
+    legend(&mut o, b);
     o.push_str("</div></body></html>\n");
     o
 }

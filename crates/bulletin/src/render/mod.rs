@@ -6,6 +6,7 @@ pub mod applications;
 pub mod docx;
 pub mod fonts;
 pub mod html;
+pub mod legend;
 pub mod official;
 pub mod pdf;
 pub mod text;

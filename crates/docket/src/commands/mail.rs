@@ -15,7 +15,8 @@ use crate::tr;
 pub enum MailCmd {
     /// Attempt every pending email now (ignoring retry delays), then exit; exit 1 if any failed.
     Flush,
-    /// List emails (oldest first) with the totals per state; says when the list is cut short.
+    /// List messages (oldest first: emails and their copies on other channels) with the
+    /// totals per state; says when the list is cut short.
     List {
         /// Which state: pending, sending, sent, dead or digested (default: all).
         #[arg(long, value_enum)]
@@ -120,6 +121,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd, lang: Lang) -> CliResul
                 ListState::Digested => State::Digested,
             });
             let list = docket_app::mail::list_mail(app, actor, state, limit).await?;
+            let channels = docket_app::mail::channel_states(app).await?;
             let notice = list.truncated().then(|| {
                 tr!(
                     lang,
@@ -138,13 +140,29 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd, lang: Lang) -> CliResul
                         list.rows.iter().map(docket_app::mail::mail_entry).collect();
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
-                Format::Text => output::print(&list_text(app, lang, &list, notice)),
+                Format::Text => output::print(&list_text(app, lang, &list, &channels, notice)),
             }
         }
         MailCmd::Status { format } => {
             let (d, totals) = docket_app::mail::mail_status(app, actor).await?;
+            let channels = docket_app::mail::channel_states(app).await?;
             match format {
                 Format::Json => {
+                    let channels: Vec<serde_json::Value> = app
+                        .config
+                        .channels
+                        .iter()
+                        .zip(&channels)
+                        .map(|(c, (_, s))| {
+                            serde_json::json!({
+                                "channel": c.id,
+                                "paused": s.is_paused(),
+                                "paused_until": s.paused_until.map(|t| t.to_rfc3339()),
+                                "failures": s.failures,
+                                "reason": s.reason,
+                            })
+                        })
+                        .collect();
                     let v = serde_json::json!({
                         "paused": d.is_paused(),
                         "paused_until": d.paused_until.map(|t| t.to_rfc3339()),
@@ -152,12 +170,14 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd, lang: Lang) -> CliResul
                         "reason": d.reason,
                         "line": docket_app::mail::delivery_line(app, &d),
                         "totals": totals.iter().map(|(s, n)| (s.clone(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+                        "channels": channels,
                     });
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
                 Format::Text => output::print(&format!(
-                    "{}\n{}",
+                    "{}{}\n{}",
                     docket_app::mail::delivery_line(app, &d),
+                    channel_lines(app, &channels),
                     totals_line(lang, &totals)
                 )),
             }
@@ -169,26 +189,29 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd, lang: Lang) -> CliResul
     }
 }
 
-/// The text table of `mail list`: rows (a `sending` row with its lease expiry in office
-/// time), the totals per state, the delivery line, and the truncation notice.
+/// The text table of `mail list`: rows (their channel in words: 邮件/企业微信/钉钉/短信; a
+/// `sending` row with its lease expiry in office time), the totals per state, the delivery
+/// line, and the truncation notice.
 fn list_text(
     app: &App,
     lang: Lang,
     list: &docket_app::mail::MailList,
+    channels: &[(String, docket_notifier::DeliveryState)],
     notice: Option<String>,
 ) -> String {
     let head = match lang {
-        Lang::Zh => ["id", "状态", "类型", "次数", "收件人 / 最近错误"],
-        Lang::En => ["id", "state", "kind", "try", "to / last error"],
+        Lang::Zh => ["id", "状态", "渠道", "类型", "次数", "收件人 / 最近错误"],
+        Lang::En => ["id", "state", "channel", "kind", "try", "to / last error"],
     };
-    let line = |c: [&str; 5]| {
+    let line = |c: [&str; 6]| {
         format!(
-            "{}  {}  {}  {}  {}\n",
+            "{}  {}  {}  {}  {}  {}\n",
             pad(c[0], 36),
             pad(c[1], 10),
-            pad(c[2], 15),
-            pad_left(c[3], 4),
-            c[4]
+            pad(c[2], 10),
+            pad(c[3], 15),
+            pad_left(c[4], 4),
+            c[5]
         )
     };
     let mut s = line(head);
@@ -214,9 +237,16 @@ fn list_text(
             };
             extra.push_str(&format!("  ({at}{e})"));
         }
+        let channel = match lang {
+            Lang::Zh => {
+                docket_notifier::channel_label(&r.channel, &app.config.channels).to_string()
+            }
+            Lang::En => words::en(&r.channel),
+        };
         s.push_str(&line([
             &r.id.to_string(),
             &words::mail_state(lang, &r.state),
+            &channel,
             &words::mail_kind(lang, &r.kind),
             &r.attempts.to_string(),
             &format!("{}{extra}", r.to_email),
@@ -225,11 +255,22 @@ fn list_text(
     s.push_str(&totals_line(lang, &list.totals));
     s.push('\n');
     s.push_str(&docket_app::mail::delivery_line(app, &list.delivery));
+    s.push_str(&channel_lines(app, channels));
     if let Some(n) = notice {
         s.push('\n');
         s.push_str(&n);
     }
     s
+}
+
+/// A line per channel whose delivery is not plain sailing: paused by its breaker, or with
+/// connection failures counted (each starting with a line break; empty when all is well).
+fn channel_lines(app: &App, channels: &[(String, docket_notifier::DeliveryState)]) -> String {
+    channels
+        .iter()
+        .filter(|(_, d)| d.is_paused() || d.failures > 0)
+        .map(|(label, d)| format!("\n{label}：{}", docket_app::mail::delivery_line(app, d)))
+        .collect()
 }
 
 /// "合计 N：待发 3 · 已发送 10 …" (every state, zeros included).

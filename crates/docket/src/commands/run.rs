@@ -86,10 +86,23 @@ pub async fn run(app: &App, args: RunArgs, database_url: &str, lang: Lang) -> Cl
     let (work_stop, work_stopping) = watch::channel(false);
     tracing::info!(listen = %bound, public = %base_url, files = %app.files.describe(), "docket run: HTTP service, scheduler and email delivery started");
     let http = async {
+        let mut draining = http_stopping.clone();
         let stopped = async move {
             let _ = http_stopping.wait_for(|s| *s).await;
         };
-        let r = docket_http::serve(state, listener, stopped).await;
+        // Requests under way get DRAIN to finish (a stalled upload must not hold the
+        // process); then the scheduler and delivery stop within `[mail] shutdown_secs`.
+        let deadline = async move {
+            let _ = draining.wait_for(|s| *s).await;
+            tokio::time::sleep(DRAIN).await;
+        };
+        let r = tokio::select! {
+            r = docket_http::serve(state, listener, stopped) => r,
+            () = deadline => {
+                tracing::warn!("requests still open {DRAIN:?} after the signal: closed unfinished");
+                Ok(())
+            }
+        };
         let _ = work_stop.send(true);
         r
     };
@@ -110,6 +123,9 @@ pub async fn run(app: &App, args: RunArgs, database_url: &str, lang: Lang) -> Cl
     tracing::info!("docket run: stopped");
     Ok(())
 }
+
+/// How long requests under way may take to finish after a shutdown signal.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();

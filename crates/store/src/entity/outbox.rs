@@ -33,6 +33,8 @@ pub struct Model {
     pub last_error_at: Option<i64>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    pub channel: String,
+    pub fanned_out: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

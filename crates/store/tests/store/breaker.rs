@@ -35,6 +35,7 @@ async fn deferral_takes_the_attempt_back(t: &TestDb) {
         now_ms: 200,
         lease_ms: 1_000,
         held_officials: &[],
+        channel: outbox::EMAIL,
     };
     let rows = outbox::claim_due(c, &spec, 10).await.unwrap();
     assert!(rows.iter().all(|r| r.attempts == 1));

@@ -29,6 +29,7 @@ fn spec<'a>(owner: &'a str, now_ms: i64, held: &'a [String]) -> ClaimSpec<'a> {
         now_ms,
         lease_ms: 1_000,
         held_officials: held,
+        channel: outbox::EMAIL,
     }
 }
 
