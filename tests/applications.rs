@@ -180,7 +180,7 @@ async fn applications_import_list_and_history(t: &TestDb) {
     );
     assert_eq!(shown["history"].as_array().unwrap().len(), 2);
     // Text for people: labels, never codes.
-    let o = docket(&t.url, &cfg, &["application", "show", &id]);
+    let o = docket(&t.url, &cfg, &["--lang", "zh", "application", "show", &id]);
     assert!(stdout(&o).contains("到位") && stdout(&o).contains("政策性金融工具"));
     assert!(!stdout(&o).contains("policy_finance"), "{}", stdout(&o));
     let o = docket(&t.url, &cfg, &["application", "show", "999"]);

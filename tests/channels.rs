@@ -62,7 +62,8 @@ async fn mail_list_shows_channels(t: &TestDb) {
     assert_eq!(o.status.code(), Some(1), "the posts failed: {}", stderr(&o));
     assert!(stdout(&o).contains("sent 3 failed 2"), "{}", stdout(&o));
 
-    let o = d.run(&["mail", "list"]);
+    // The office's list in Chinese: each row's channel in words.
+    let o = d.run(&["--lang", "zh", "mail", "list"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     for want in [
@@ -76,10 +77,10 @@ async fn mail_list_shows_channels(t: &TestDb) {
         assert!(out.contains(want), "{want} expected:\n{out}");
     }
     assert!(
-        out.contains("合计 5：pending 2 · sending 0 · sent 3"),
+        out.contains("合计 5：待发 2 · 发送中 0 · 已发送 3"),
         "{out}"
     );
-    let o = d.run(&["mail", "status"]);
+    let o = d.run(&["--lang", "zh", "mail", "status"]);
     let out = stdout(&o);
     assert!(
         out.contains("投递正常\n企业微信（用地专班群）：投递正常（连续 1 次连接失败：")

@@ -16,9 +16,11 @@ pub fn sample_config() -> PathBuf {
     docket_testkit::config_dir().join("docket.toml")
 }
 
-/// This package's `docket` binary on `db_url` with `config`.
+/// This package's `docket` binary on `db_url` with `config`, in English: these tests are
+/// about what the commands do, and read their English text (`tests/cli_lang.rs` reads the
+/// Chinese the sample office gets by default).
 pub fn docket_cmd(db_url: &str, config: &Path) -> Docket {
-    Docket::new(env!("CARGO_BIN_EXE_docket"), db_url, config)
+    Docket::new(env!("CARGO_BIN_EXE_docket"), db_url, config).env("DOCKET_LANG", "en")
 }
 
 /// Runs `docket ARGS` with the given database and config; stdin closed.

@@ -69,7 +69,7 @@ async fn a_sheet_without_reports_is_held_then_released_or_dropped(t: &TestDb) {
     assert_eq!(list[0]["reason_code"], "no_reports");
     assert_eq!(list[0]["state"], "held");
     assert!(list[0].get("id").is_none(), "no UUIDs for people: {list}");
-    let text = ok(&["hold", "list"]);
+    let text = ok(&["--lang", "zh", "hold", "list"]);
     assert!(text.contains("调度单") && text.contains("无报送"), "{text}");
 
     let o = run(&["--as", "huang_wei", "hold", "list"]);
@@ -126,6 +126,7 @@ async fn a_second_run_on_one_sqlite_file_is_refused() {
         .env("DOCKET_DATABASE_URL", &t.url)
         .env("DOCKET_CONFIG", sample_config())
         .env("DOCKET_LOG", "warn")
+        .env("DOCKET_LANG", "en")
         .env_remove("DOCKET_SMTP_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -117,23 +117,36 @@ async fn list_sending_totals_and_status(t: &TestDb) {
     let o = docket(
         &t.url,
         &sample_config(),
-        &["mail", "list", "--state", "sending"],
+        &["--lang", "zh", "mail", "list", "--state", "sending"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains(&claimed[0].id.to_string()), "{out}");
     let lease = format!("租约至 {}", beijing(until, "%Y-%m-%d %H:%M"));
     assert!(out.contains(&lease), "{lease} expected:\n{out}");
-    let o = docket(&t.url, &sample_config(), &["mail", "list", "--limit", "1"]);
-    let out = stdout(&o);
+    // The office's list in Chinese: states in words, the totals, the cut said.
+    let zh = |args: &[&str]| {
+        let args: Vec<&str> = ["--lang", "zh"].iter().chain(args).copied().collect();
+        stdout(&docket(&t.url, &sample_config(), &args))
+    };
+    let out = zh(&["mail", "list", "--limit", "1"]);
     assert!(out.contains("仅显示前 1 条，共 3 条"), "{out}");
     assert!(
-        out.contains("合计 3：pending 2 · sending 1 · sent 0 · dead 0 · digested 0"),
+        out.contains("合计 3：待发 2 · 发送中 1 · 已发送 0 · 已放弃 0 · 已并入汇总 0"),
         "{out}"
     );
     assert!(out.contains("投递正常"), "{out}");
-    let o = docket(&t.url, &sample_config(), &["mail", "list"]);
-    assert!(!stdout(&o).contains("仅显示"), "{}", stdout(&o));
+    assert!(!zh(&["mail", "list"]).contains("仅显示"));
+    let out = stdout(&docket(
+        &t.url,
+        &sample_config(),
+        &["mail", "list", "--limit", "1"],
+    ));
+    assert!(
+        out.contains("total 3: pending 2 · sending 1 · sent 0 · dead 0 · digested 0")
+            && out.contains("showing the first 1 of 3"),
+        "{out}"
+    );
     let policy = docket_store::breaker::BreakerPolicy {
         threshold: 3,
         cooldown_ms: 60_000,

@@ -5,6 +5,7 @@ mod browser;
 mod bulletin;
 mod channels;
 mod cli;
+mod cli_lang;
 mod clock;
 mod db_faults;
 mod files_s3;

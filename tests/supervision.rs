@@ -25,7 +25,8 @@ async fn dry_run_diff_and_project_history(t: &TestDb) {
     std::fs::write(&file, lines.join("\n")).unwrap();
     let f = file.to_str().unwrap();
 
-    let o = run(&["import", "projects", "--dry-run", f]);
+    // The field-level diff as the office reads it, under the file's Chinese headers.
+    let o = run(&["--lang", "zh", "import", "projects", "--dry-run", f]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("新增 NEW2024999"), "{out}");
@@ -42,7 +43,7 @@ async fn dry_run_diff_and_project_history(t: &TestDb) {
         !out.contains("SZ2024002"),
         "unchanged projects are not listed: {out}"
     );
-    assert!(out.contains("1 created, 1 updated"), "{out}");
+    assert!(out.contains("新增 1，更新 1"), "{out}");
 
     let o = run(&["import", "projects", "--dry-run", "--format", "json", f]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -119,7 +120,7 @@ async fn dry_run_diff_and_project_history(t: &TestDb) {
         )
     );
     assert!(name["at"].as_i64().unwrap() > 0);
-    let o = run(&["project", "show", "SZ2024001"]);
+    let o = run(&["--lang", "zh", "project", "show", "SZ2024001"]);
     assert!(stdout(&o).contains("项目名称：生物医药孵化器（001） → 生物医药孵化器二期（001）"));
     let o = run(&["project", "show", "NOPE"]);
     assert!(!o.status.success(), "{}", stdout(&o));

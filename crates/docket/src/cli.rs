@@ -1,11 +1,15 @@
-//! The command line, as the contract fixes it.
+//! The command line, as the contract fixes it, with its help and errors in the office's
+//! language ([`crate::i18n`]).
 
+use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
 use crate::error::CliResult;
+use crate::i18n::{self, Lang, clap_error::Outcome};
 use docket_app::App;
 
 /// Docket: weekly dispatch and monthly bulletin for a city's key projects (周调度、月通报).
@@ -49,6 +53,10 @@ pub struct GlobalArgs {
         default_value_t
     )]
     pub log_format: crate::logging::LogFormat,
+    /// The language of the command line's text: `zh` (default) or `en` (default: the
+    /// config's `[office] language`).
+    #[arg(long, global = true, env = "DOCKET_LANG", value_enum)]
+    pub lang: Option<Lang>,
 }
 
 /// Every command.
@@ -102,33 +110,58 @@ pub enum Command {
     Run(commands::run::RunArgs),
 }
 
-/// Runs a parsed command line: loads the app, resolves who acts, calls the command.
+/// Parses `args` (the program's name first) with the help and clap's errors in `lang`.
+///
+/// # Errors
+/// What to print instead of running: the help or version (exit 0), or a bad command line
+/// (exit 2), already in `lang`.
+pub fn parse(
+    args: &[OsString],
+    lang: Lang,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Cli, Outcome> {
+    let mut cmd = i18n::help::command(lang);
+    let out = |e: clap::Error| {
+        let tty = if e.use_stderr() {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
+        i18n::clap_error::outcome(&e, lang, i18n::colours_allowed(tty, env))
+    };
+    let matches = cmd.try_get_matches_from_mut(args).map_err(&out)?;
+    Cli::from_arg_matches(&matches).map_err(|e| out(e.format(&mut cmd)))
+}
+
+/// Runs a parsed command line: loads the app, resolves who acts, calls the command; its
+/// text for people in `lang`.
 ///
 /// # Errors
 /// The command's error, classified for its exit code.
-pub async fn run(cli: Cli) -> CliResult {
+pub async fn run(cli: Cli, lang: Lang) -> CliResult {
     let g = cli.global;
     if let Command::Migrate = cli.command {
-        return commands::migrate::run(&g.config, &g.database_url).await;
+        return commands::migrate::run(&g.config, &g.database_url, lang).await;
     }
     let app = App::start(&g.config, &g.database_url).await?;
     let actor = app.actor(g.as_official.as_deref())?;
+    let l = lang;
     match cli.command {
-        Command::Import(cmd) => commands::import::run(&app, &actor, cmd).await,
-        Command::Project(cmd) => commands::project::run(&app, &actor, cmd).await,
-        Command::Application(cmd) => commands::application::run(&app, &actor, cmd).await,
-        Command::Issue(cmd) => commands::issue::run(&app, &actor, cmd).await,
-        Command::Run(args) => commands::run::run(&app, args, &g.database_url).await,
-        Command::Bulletin(cmd) => commands::bulletin::run(&app, &actor, cmd).await,
-        Command::Mail(cmd) => commands::mail::run(&app, &actor, cmd).await,
-        Command::Calendar(cmd) => commands::calendar::run(&app, &actor, cmd).await,
-        Command::Cycle(cmd) => commands::cycle::run(&app, &actor, cmd).await,
-        Command::Report(cmd) => commands::report::run(&app, &actor, cmd).await,
-        Command::Hold(cmd) => commands::hold::run(&app, &actor, cmd).await,
-        Command::Schedule(cmd) => commands::schedule::run(&app, &actor, cmd).await,
-        Command::Token(cmd) => commands::token::run(&app, &actor, cmd).await,
-        Command::Export(cmd) => commands::export::run(&app, &actor, cmd).await,
-        Command::Demo(_) => commands::demo::run(&app, &g.database_url).await,
+        Command::Import(cmd) => commands::import::run(&app, &actor, cmd, l).await,
+        Command::Project(cmd) => commands::project::run(&app, &actor, cmd, l).await,
+        Command::Application(cmd) => commands::application::run(&app, &actor, cmd, l).await,
+        Command::Issue(cmd) => commands::issue::run(&app, &actor, cmd, l).await,
+        Command::Run(args) => commands::run::run(&app, args, &g.database_url, l).await,
+        Command::Bulletin(cmd) => commands::bulletin::run(&app, &actor, cmd, l).await,
+        Command::Mail(cmd) => commands::mail::run(&app, &actor, cmd, l).await,
+        Command::Calendar(cmd) => commands::calendar::run(&app, &actor, cmd, l).await,
+        Command::Cycle(cmd) => commands::cycle::run(&app, &actor, cmd, l).await,
+        Command::Report(cmd) => commands::report::run(&app, &actor, cmd, l).await,
+        Command::Hold(cmd) => commands::hold::run(&app, &actor, cmd, l).await,
+        Command::Schedule(cmd) => commands::schedule::run(&app, &actor, cmd, l).await,
+        Command::Token(cmd) => commands::token::run(&app, &actor, cmd, l).await,
+        Command::Export(cmd) => commands::export::run(&app, &actor, cmd, l).await,
+        Command::Demo(_) => commands::demo::run(&app, &g.database_url, l).await,
         Command::Migrate => Ok(()),
     }
 }

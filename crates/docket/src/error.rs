@@ -6,6 +6,17 @@ use std::fmt::Write as _;
 
 use docket_app::{AppError, ErrorKind};
 
+use crate::i18n::{Lang, catalog};
+
+/// Whether `line` reads `FILE:ROW: …` (a bad row of a file, the row a number).
+fn is_row_line(line: &str) -> bool {
+    line.split_once(": ")
+        .and_then(|(head, _)| head.rsplit_once(':'))
+        .is_some_and(|(file, row)| {
+            !file.is_empty() && !row.is_empty() && row.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
 /// A command's failure.
 #[derive(Debug)]
 pub struct CliError {
@@ -42,14 +53,33 @@ impl CliError {
         }
     }
 
-    /// The message for stderr: the error, its detail lines, the chain of causes.
-    pub fn render(&self) -> String {
-        let mut s = format!("error: {}", self.error);
+    /// The message for stderr in `lang`: the error, its detail lines, the chain of causes.
+    /// In Chinese the use cases' English messages go through the catalogue
+    /// ([`catalog`]); a `FILE:ROW: COLUMN: VALUE: reason` line keeps its shape, only its
+    /// reason in Chinese.
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang.is_zh();
+        let mut s = if zh {
+            format!("错误：{}", catalog::to_zh(&self.error.to_string()))
+        } else {
+            format!("error: {}", self.error)
+        };
         for d in &self.details {
+            let d = if !zh {
+                d.clone()
+            } else if is_row_line(d) {
+                catalog::row_to_zh(d)
+            } else {
+                catalog::to_zh(d)
+            };
             let _ = write!(s, "\n{d}");
         }
         for cause in self.error.chain().skip(1) {
-            let _ = write!(s, "\n  caused by: {cause}");
+            if zh {
+                let _ = write!(s, "\n  原因：{}", catalog::to_zh(&cause.to_string()));
+            } else {
+                let _ = write!(s, "\n  caused by: {cause}");
+            }
         }
         s
     }

@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod i18n;
 pub mod logging;
 pub mod output;

@@ -1,5 +1,6 @@
 //! Logs go to stderr (stdout carries only results), filtered by `--log-level` or `RUST_LOG`,
 //! as text for people or one JSON object per line (`--log-format json`) for collectors.
+//! Colours only on a terminal, and never with `NO_COLOR` set.
 
 use tracing_subscriber::EnvFilter;
 
@@ -13,8 +14,9 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the tracing subscriber; `level` overrides `RUST_LOG` (default `info`).
-pub fn init(level: Option<&str>, format: LogFormat) {
+/// Installs the tracing subscriber; `level` overrides `RUST_LOG` (default `info`); `colour`
+/// says whether stderr may carry ANSI colours (see [`crate::i18n::colours_allowed`]).
+pub fn init(level: Option<&str>, format: LogFormat, colour: bool) {
     let filter = level
         .map(EnvFilter::new)
         .or_else(|| EnvFilter::try_from_default_env().ok())
@@ -22,6 +24,7 @@ pub fn init(level: Option<&str>, format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .with_target(false);
     let _ = match format {
         LogFormat::Text => builder.try_init(),

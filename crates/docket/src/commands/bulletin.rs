@@ -10,7 +10,9 @@ use docket_app::{Actor, App};
 use docket_bulletin::Format;
 
 use crate::error::{CliError, CliResult};
+use crate::i18n::{Lang, catalog};
 use crate::output;
+use crate::tr;
 
 /// `bulletin` subcommands.
 #[derive(Debug, Subcommand)]
@@ -50,14 +52,21 @@ pub struct SendArgs {
 ///
 /// # Errors
 /// Bad input (month, format, no recipients); not permitted (send); failure.
-pub async fn run(app: &App, actor: &Actor, cmd: BulletinCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: BulletinCmd, lang: Lang) -> CliResult {
     match cmd {
         BulletinCmd::Build(a) => {
             let month = parse_month(&a.month)?;
-            let format = Format::parse(&a.format)
-                .map_err(|e| CliError::bad_input(format!("--format: {e}")))?;
+            let format = Format::parse(&a.format).map_err(|e| {
+                let e = match lang {
+                    Lang::Zh => catalog::to_zh(&e),
+                    Lang::En => e,
+                };
+                CliError::bad_input(format!("--format: {e}"))
+            })?;
             if format.is_binary() && a.out.is_none() && std::io::stdout().is_terminal() {
-                return Err(CliError::bad_input(format!(
+                return Err(CliError::bad_input(tr!(
+                    lang,
+                    "--format {}：输出为二进制文件；请用 --out 文件，或把标准输出重定向到文件",
                     "--format {}: the output is binary; give --out FILE or redirect stdout to a file",
                     format.extension()
                 )));
@@ -72,9 +81,12 @@ pub async fn run(app: &App, actor: &Actor, cmd: BulletinCmd) -> CliResult {
         BulletinCmd::Send(a) => {
             let month = parse_month(&a.month)?;
             let q = send_bulletin(app, actor, month, a.resend).await?;
-            output::print(&format!(
+            output::print(&tr!(
+                lang,
+                "已排队发给 {} 人（共 {} 位收件人）",
                 "queued {} of {} recipients",
-                q.queued, q.recipients
+                q.queued,
+                q.recipients
             ))
         }
     }

@@ -7,7 +7,9 @@ use docket_app::{Actor, App, cycles};
 use docket_scheduler::sheet;
 
 use crate::error::{CliError, CliResult};
+use crate::i18n::{Lang, catalog, words};
 use crate::output::{self, Format};
+use crate::tr;
 
 /// Cycle commands.
 #[derive(Debug, Subcommand)]
@@ -72,17 +74,31 @@ pub struct SheetArgs {
 ///
 /// # Errors
 /// Bad input (week); not permitted (open, close); failure.
-pub async fn run(app: &App, actor: &Actor, cmd: CycleCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: CycleCmd, lang: Lang) -> CliResult {
     match cmd {
         CycleCmd::Open(a) => {
             let week = app.week_or_current(a.week.as_deref())?;
             let r = cycles::open_cycle(app, actor, week).await?;
             if r.created {
-                eprintln!("{week}: cycle opened with {} report slots", r.slots_added);
+                eprintln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "{week}：调度已开启，{} 个报送名额",
+                        "{week}: cycle opened with {} report slots",
+                        r.slots_added
+                    )
+                );
             } else {
                 eprintln!(
-                    "{week}: already opened ({}; {} new slots)",
-                    r.cycle.state, r.slots_added
+                    "{}",
+                    tr!(
+                        lang,
+                        "{week}：已开启过（{}；新增 {} 个名额）",
+                        "{week}: already opened ({}; {} new slots)",
+                        cycle_state(lang, &r.cycle.state.to_string()),
+                        r.slots_added
+                    )
                 );
             }
             output::print(&week.to_string())
@@ -92,25 +108,43 @@ pub async fn run(app: &App, actor: &Actor, cmd: CycleCmd) -> CliResult {
             let s = cycles::show_cycle(app, week).await?;
             match a.format {
                 Format::Json => output::print_json(&s),
-                Format::Text => output::print(&format!(
-                    "{} {}: {} projects, {} reported, {} missing{}",
-                    s.week,
-                    s.state,
-                    s.projects,
-                    s.reported,
-                    s.missing.len(),
-                    if s.missing.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", s.missing.join(", "))
-                    }
-                )),
+                Format::Text => output::print(&match lang {
+                    Lang::Zh => format!(
+                        "{} {}：应报 {} 个项目，已报 {} 个，未报 {} 个{}",
+                        s.week,
+                        cycle_state(lang, &s.state.to_string()),
+                        s.projects,
+                        s.reported,
+                        s.missing.len(),
+                        if s.missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!("（{}）", s.missing.join("、"))
+                        }
+                    ),
+                    Lang::En => format!(
+                        "{} {}: {} projects, {} reported, {} missing{}",
+                        s.week,
+                        s.state,
+                        s.projects,
+                        s.reported,
+                        s.missing.len(),
+                        if s.missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", s.missing.join(", "))
+                        }
+                    ),
+                }),
             }
         }
         CycleCmd::Close(a) => {
             let week = app.week_or_current(a.week.as_deref())?;
             let outcome = cycles::close_cycle(app, actor, week).await?;
-            eprintln!("{week}: {outcome}");
+            match lang {
+                Lang::Zh => eprintln!("{week}：{}", catalog::to_zh(&outcome.to_string())),
+                Lang::En => eprintln!("{week}: {outcome}"),
+            }
             output::print(&week.to_string())
         }
         CycleCmd::Sheet(a) => {
@@ -125,5 +159,14 @@ pub async fn run(app: &App, actor: &Actor, cmd: CycleCmd) -> CliResult {
             };
             output::write_out(a.out.as_deref(), &bytes)
         }
+    }
+}
+
+/// A cycle's state in words (进行中, 已关闭).
+fn cycle_state(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::Zh => docket_domain::cycle::CycleState::parse(code)
+            .map_or_else(|_| code.to_string(), |s| s.label_zh().to_string()),
+        Lang::En => words::en(code),
     }
 }

@@ -5,6 +5,8 @@ use clap::Args;
 use docket_app::App;
 
 use crate::error::CliResult;
+use crate::i18n::{Lang, catalog};
+use crate::tr;
 
 /// `demo` takes no options.
 #[derive(Debug, Args)]
@@ -14,9 +16,23 @@ pub struct DemoArgs {}
 ///
 /// # Errors
 /// Bad input if the sample library is missing; failure if the database fails.
-pub async fn run(app: &App, database_url: &str) -> CliResult {
-    eprintln!("docket demo: database {}", display_url(database_url));
-    docket_app::demo::run_demo(app, &mut |s| println!("{s}")).await?;
+pub async fn run(app: &App, database_url: &str, lang: Lang) -> CliResult {
+    eprintln!(
+        "{}",
+        tr!(
+            lang,
+            "docket demo：数据库 {}",
+            "docket demo: database {}",
+            display_url(database_url)
+        )
+    );
+    // The demo writes its sections in Chinese with some English lines (the import counts):
+    // those go through the catalogue in Chinese.
+    docket_app::demo::run_demo(app, &mut |s| match lang {
+        Lang::Zh => println!("{}", catalog::to_zh(s)),
+        Lang::En => println!("{s}"),
+    })
+    .await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use docket_app::supervision::{ExportFormat, export_supervision};
 use docket_app::{Actor, App};
 
 use crate::error::{CliError, CliResult};
+use crate::i18n::Lang;
 use crate::output;
 
 /// Export commands.
@@ -40,13 +41,14 @@ pub struct SupervisionArgs {
 ///
 /// # Errors
 /// Bad input (months, format, file); not permitted (only the office); failure.
-pub async fn run(app: &App, actor: &Actor, cmd: ExportCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: ExportCmd, lang: Lang) -> CliResult {
     let ExportCmd::Supervision(a) = cmd;
     let format = ExportFormat::parse(&a.format)?;
     if format == ExportFormat::Xlsx && a.out.is_none() && std::io::stdout().is_terminal() {
-        return Err(CliError::bad_input(
+        return Err(CliError::bad_input(lang.pick(
+            "--format xlsx：输出为二进制文件；请用 --out 文件，或把标准输出重定向到文件",
             "--format xlsx: the output is binary; give --out FILE or redirect stdout to a file",
-        ));
+        )));
     }
     let bytes = export_supervision(app, actor, &a.from, &a.to, format).await?;
     output::write_out(a.out.as_deref(), &bytes)?;

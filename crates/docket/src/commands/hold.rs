@@ -7,7 +7,10 @@ use docket_app::{Actor, App, holds};
 use docket_store::holds::Hold;
 
 use crate::error::CliResult;
+use crate::i18n::words::{self, pad};
+use crate::i18n::{Lang, catalog};
 use crate::output::{self, Format};
+use crate::tr;
 
 /// Hold commands.
 #[derive(Debug, Subcommand)]
@@ -62,25 +65,34 @@ pub struct NumberArg {
     pub number: i64,
 }
 
-fn local(app: &App, ms: i64) -> String {
-    let t = docket_store::time::from_ms(ms);
-    match app.config.core.timezone() {
-        Ok(tz) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-        Err(_) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    }
-}
-
-fn line(app: &App, h: &Hold) -> String {
+/// One hold: number, kind, period, state, when held (office time), the reason, and who
+/// decided when.
+fn line(app: &App, lang: Lang, h: &Hold) -> String {
+    let (kind, state) = match lang {
+        Lang::Zh => (
+            h.kind.label_zh().to_string(),
+            h.state.label_zh().to_string(),
+        ),
+        Lang::En => (words::en(h.kind.code()), words::en(h.state.code())),
+    };
+    let reason = match lang {
+        Lang::Zh => catalog::to_zh(&h.reason),
+        Lang::En => h.reason.clone(),
+    };
     format!(
-        "{:>4}  {:<6} {:<9} {:<6} {}  {}{}",
+        "{:>4}  {} {} {} {}  {}{}",
         h.number,
-        h.kind.label_zh(),
-        h.period,
-        h.state.label_zh(),
-        local(app, h.held_at),
-        h.reason,
+        pad(&kind, 14),
+        pad(&h.period, 9),
+        pad(&state, 8),
+        words::office_ms(app, h.held_at),
+        reason,
         match (&h.decided_by, h.decided_at) {
-            (Some(by), Some(at)) => format!("（{by} {}）", local(app, at)),
+            (Some(by), Some(at)) => format!(
+                "（{} {}）",
+                words::who(app, lang, by),
+                words::office_ms(app, at)
+            ),
             _ => String::new(),
         }
     )
@@ -91,7 +103,7 @@ fn line(app: &App, h: &Hold) -> String {
 /// # Errors
 /// Not permitted (the office only); not found; conflict when already decided; bad input
 /// for a bulletin still empty; failure.
-pub async fn run(app: &App, actor: &Actor, cmd: HoldCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: HoldCmd, lang: Lang) -> CliResult {
     match cmd {
         HoldCmd::List(a) => {
             let list = holds::list_holds(app, actor, a.all).await?;
@@ -100,10 +112,15 @@ pub async fn run(app: &App, actor: &Actor, cmd: HoldCmd) -> CliResult {
                 Format::Text => {
                     let mut s = String::new();
                     for h in &list {
-                        s.push_str(&line(app, h));
+                        s.push_str(&line(app, lang, h));
                         s.push('\n');
                     }
-                    s.push_str(&format!("{} held product(s)", list.len()));
+                    s.push_str(&tr!(
+                        lang,
+                        "共 {} 个扣发产品",
+                        "{} held product(s)",
+                        list.len()
+                    ));
                     output::print(&s)
                 }
             }
@@ -114,18 +131,28 @@ pub async fn run(app: &App, actor: &Actor, cmd: HoldCmd) -> CliResult {
                 ShowFormat::Json => output::print_json(&p),
                 ShowFormat::Html => output::print(&p.html),
                 ShowFormat::Text => {
-                    eprintln!("{}", line(app, &p.hold));
+                    eprintln!("{}", line(app, lang, &p.hold));
                     output::print(&format!("{}\n\n{}", p.subject, p.text))
                 }
             }
         }
         HoldCmd::Release(a) => {
             let n = holds::release_hold(app, actor, a.number).await?;
-            output::print(&format!("hold {} released: {n} email(s) queued", a.number))
+            output::print(&tr!(
+                lang,
+                "扣发产品 {} 已放行：{n} 封邮件已排队",
+                "hold {} released: {n} email(s) queued",
+                a.number
+            ))
         }
         HoldCmd::Drop(a) => {
             holds::drop_hold(app, actor, a.number).await?;
-            output::print(&format!("hold {} dropped", a.number))
+            output::print(&tr!(
+                lang,
+                "扣发产品 {} 已作废",
+                "hold {} dropped",
+                a.number
+            ))
         }
     }
 }

@@ -8,7 +8,10 @@ use docket_workflow::service::IssueDetail;
 use docket_workflow::{Action, NewIssue};
 
 use crate::error::{CliError, CliResult};
+use crate::i18n::words::{self, pad};
+use crate::i18n::{Lang, catalog};
 use crate::output::{self, Format};
+use crate::tr;
 
 /// Issue commands.
 #[derive(Debug, Subcommand)]
@@ -186,16 +189,21 @@ pub struct RouteArgs {
     pub format: Format,
 }
 
-fn parse_date(field: &str, s: &str) -> CliResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| CliError::bad_input(format!("{field} {s:?}: expected a date YYYY-MM-DD")))
+fn parse_date(field: &str, s: &str, lang: Lang) -> CliResult<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        CliError::bad_input(tr!(
+            lang,
+            "{field} {s:?}：应为日期 YYYY-MM-DD",
+            "{field} {s:?}: expected a date YYYY-MM-DD"
+        ))
+    })
 }
 
 /// Runs an issue command.
 ///
 /// # Errors
 /// Bad input (exit 2), not permitted (exit 3), both writing nothing; a failure (exit 1).
-pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd, lang: Lang) -> CliResult {
     let (id, action) = match cmd {
         IssueCmd::Raise(a) => {
             let item = NewIssue {
@@ -208,7 +216,15 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             };
             let r = issues::raise_issue(app, actor, item).await?;
             if !r.created {
-                eprintln!("the same problem is already open: {}", r.id);
+                eprintln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "相同问题仍未办结：{}",
+                        "the same problem is already open: {}",
+                        r.id
+                    )
+                );
             }
             return output::print(&r.id.to_string());
         }
@@ -217,7 +233,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
                 issues::show_issue(app, actor, issues::resolve_issue_id(app, &a.id).await?).await?;
             return match a.format {
                 Format::Json => output::print_json(&d),
-                Format::Text => output::print(&detail_text(&d)),
+                Format::Text => output::print(&detail_text(app, lang, &d)),
             };
         }
         IssueCmd::List(a) => {
@@ -225,28 +241,44 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             let list = issues::list_issues(app, actor, &filter, a.overdue).await?;
             return match a.format {
                 Format::Json => output::print_json(&list),
-                Format::Text => output::print(&table(&list)),
+                Format::Text => output::print(&table(app, lang, &list)),
             };
         }
         IssueCmd::Route(a) => {
             if !a.explain {
-                eprintln!("(route always explains; --explain is accepted for clarity)");
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "（route 总会说明交办依据；--explain 仅为清楚起见）",
+                        "(route always explains; --explain is accepted for clarity)"
+                    )
+                );
             }
             let e = issues::explain_route(app, actor, issues::resolve_issue_id(app, &a.id).await?)
                 .await?;
             return match a.format {
                 Format::Json => output::print_json(&e),
-                Format::Text => output::print(&format!(
-                    "task force: {}\ndecided by: {}\ntoday's rules: {}",
-                    e.task_force.as_deref().unwrap_or("office"),
-                    e.recorded,
-                    e.current.rule
-                )),
+                Format::Text => output::print(&match lang {
+                    Lang::Zh => format!(
+                        "承办：{}\n交办依据：{}\n按现行规则：{}",
+                        words::task_force(app, lang, e.task_force.as_deref()),
+                        catalog::to_zh(&e.recorded),
+                        catalog::to_zh(&e.current.rule)
+                    ),
+                    Lang::En => format!(
+                        "task force: {}\ndecided by: {}\ntoday's rules: {}",
+                        e.task_force.as_deref().unwrap_or("office"),
+                        e.recorded,
+                        e.current.rule
+                    ),
+                }),
             };
         }
         IssueCmd::Escalate => {
             let r = issues::sweep_limits(app, actor).await?;
-            return output::print(&format!(
+            return output::print(&tr!(
+                lang,
+                "升级督办 {} 次，排队邮件 {} 封",
                 "{} escalation(s), {} email(s) queued",
                 r.escalations.len(),
                 r.emails
@@ -271,7 +303,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
             )
         }
         IssueCmd::Extend(a) => {
-            let due = parse_date("--due", &a.due)?;
+            let due = parse_date("--due", &a.due, lang)?;
             if a.approve {
                 let note = (!a.reason.trim().is_empty()).then_some(a.reason);
                 (a.id, Action::ApproveExtension { due, note })
@@ -300,64 +332,129 @@ pub async fn run(app: &App, actor: &Actor, cmd: IssueCmd) -> CliResult {
         action,
     )
     .await?;
-    output::print(&format!("{} {}", issue.id, issue.state))
+    output::print(&match lang {
+        Lang::Zh => format!(
+            "{} {}",
+            issue.id,
+            words::issue_state(lang, &issue.state.to_string())
+        ),
+        Lang::En => format!("{} {}", issue.id, issue.state),
+    })
 }
 
-fn detail_text(d: &IssueDetail) -> String {
-    let mut s = format!(
-        "{} [{}] {} {}\n项目 {} {}  类别 {}  承办 {}  时限 {}{}\n",
-        d.id,
-        d.state,
-        d.title,
-        if d.flag.code().is_empty() {
-            String::new()
-        } else {
-            format!("({})", d.flag.code())
-        },
-        d.project,
-        d.project_name,
-        d.category,
-        d.task_force.as_deref().unwrap_or("office"),
-        d.due.map(|x| x.to_string()).unwrap_or_default(),
-        if d.due_provisional {
-            " (provisional)"
-        } else {
-            ""
-        },
-    );
+/// `issue show` as text: the facts, then the history with times in office time.
+fn detail_text(app: &App, lang: Lang, d: &IssueDetail) -> String {
+    let flag = words::flag(lang, d.flag);
+    let flag = if flag.is_empty() {
+        String::new()
+    } else {
+        format!(" ({flag})")
+    };
+    let due = d.due.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+    let mut s = match lang {
+        Lang::Zh => format!(
+            "{} [{}] {}{}\nid：{}\n项目 {} {}  类别 {}  承办 {}  时限 {}{}\n办理记录：\n",
+            d.number.as_deref().unwrap_or("—"),
+            words::issue_state(lang, &d.state),
+            d.title,
+            flag,
+            d.id,
+            d.project,
+            d.project_name,
+            words::issue_category(lang, &d.category),
+            words::task_force(app, lang, d.task_force.as_deref()),
+            due,
+            if d.due_provisional {
+                "（暂定）"
+            } else {
+                ""
+            },
+        ),
+        Lang::En => format!(
+            "{} [{}] {}{}\nid {}\nproject {} {}  category {}  task force {}  due {}{}\nhistory:\n",
+            d.number.as_deref().unwrap_or("-"),
+            words::issue_state(lang, &d.state),
+            d.title,
+            flag,
+            d.id,
+            d.project,
+            d.project_name,
+            words::issue_category(lang, &d.category),
+            words::task_force(app, lang, d.task_force.as_deref()),
+            due,
+            if d.due_provisional {
+                " (provisional)"
+            } else {
+                ""
+            },
+        ),
+    };
     for h in &d.history {
-        s.push_str(&format!(
-            "  {:>2} {} {:<18} {:<14} {} → {} {}\n",
+        let note = h.note.as_deref().unwrap_or("");
+        let note = if lang.is_zh() {
+            catalog::translate(note).unwrap_or_else(|| note.to_string())
+        } else {
+            note.to_string()
+        };
+        let line = format!(
+            "  {:>2} {} {} {} {} → {} {}",
             h.seq,
-            h.at,
-            h.action,
-            h.actor,
-            h.from.as_deref().unwrap_or("-"),
-            h.to,
-            h.note.as_deref().unwrap_or("")
-        ));
+            words::office_rfc3339(app, &h.at),
+            pad(&words::action(lang, &h.action), 10),
+            pad(&words::who(app, lang, &h.actor), 12),
+            h.from
+                .as_deref()
+                .map_or_else(|| "—".to_string(), |f| words::issue_state(lang, f)),
+            words::issue_state(lang, &h.to),
+            note
+        );
+        s.push_str(line.trim_end());
+        s.push('\n');
     }
     s
 }
 
-fn table(list: &[docket_workflow::service::IssueSummary]) -> String {
-    let mut s = format!(
-        "{:<36} {:<12} {:<14} {:<12} {:<12} {:<10} {:<6} {}\n",
-        "id", "project", "category", "state", "task_force", "limit", "flag", "title"
-    );
+/// `issue list` as a table: number, project, category, state, task force, limit, flag, title.
+fn table(app: &App, lang: Lang, list: &[docket_workflow::service::IssueSummary]) -> String {
+    let head = match lang {
+        Lang::Zh => [
+            "编号", "项目", "类别", "状态", "承办", "时限", "督办", "标题",
+        ],
+        Lang::En => [
+            "number",
+            "project",
+            "category",
+            "state",
+            "task force",
+            "limit",
+            "flag",
+            "title",
+        ],
+    };
+    let widths = [10, 12, 8, 12, 14, 10, 10];
+    let line = |cells: [String; 8]| {
+        let mut l = String::new();
+        for (c, w) in cells.iter().zip(widths) {
+            l.push_str(&pad(c, w));
+            l.push(' ');
+        }
+        l.push_str(&cells[7]);
+        l.push('\n');
+        l
+    };
+    let mut s = line(head.map(String::from));
     for i in list {
-        s.push_str(&format!(
-            "{:<36} {:<12} {:<14} {:<12} {:<12} {:<10} {:<6} {}\n",
-            i.id,
-            i.project,
-            i.category,
-            i.state,
-            i.task_force.as_deref().unwrap_or("office"),
+        s.push_str(&line([
+            i.number.clone().unwrap_or_else(|| i.id.to_string()),
+            i.project.clone(),
+            words::issue_category(lang, &i.category),
+            words::issue_state(lang, &i.state),
+            words::task_force(app, lang, i.task_force.as_deref()),
             i.limit.map(|d| d.to_string()).unwrap_or_default(),
-            i.flag.code(),
-            i.title
-        ));
+            words::flag(lang, i.flag).to_string(),
+            i.title.clone(),
+        ]));
     }
-    s.push_str(&format!("{} issue(s)", list.len()));
+    s.push_str(&tr!(lang, "共 {} 个问题", "{} issue(s)", list.len()));
     s
 }

@@ -5,7 +5,10 @@ use docket_app::{Actor, App};
 use docket_store::outbox::State;
 
 use crate::error::{CliError, CliResult};
+use crate::i18n::words::{self, pad, pad_left};
+use crate::i18n::{Lang, catalog};
 use crate::output::{self, Format};
+use crate::tr;
 
 /// `docket mail …`
 #[derive(Debug, Subcommand)]
@@ -57,31 +60,51 @@ pub enum ListState {
 ///
 /// # Errors
 /// Exit 1 when a flush leaves failures or the database fails; exit 2 for bad arguments.
-pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: MailCmd, lang: Lang) -> CliResult {
+    let reason = |why: &str| match lang {
+        Lang::Zh => catalog::to_zh(why),
+        Lang::En => why.to_string(),
+    };
     match cmd {
         MailCmd::Flush => {
             let r = docket_app::mail::flush_mail(app, actor).await?;
             for (id, why) in &r.failures {
-                eprintln!("failed {id}: {why}");
+                eprintln!(
+                    "{}",
+                    tr!(lang, "发送失败 {id}：{}", "failed {id}: {}", reason(why))
+                );
             }
             if r.untried > 0 {
                 eprintln!(
-                    "the mail server is unreachable: stopped early, {} emails not tried (still pending)",
-                    r.untried
+                    "{}",
+                    tr!(
+                        lang,
+                        "邮件服务器无法连接：已提前停止，{} 封邮件未尝试（仍待发）",
+                        "the mail server is unreachable: stopped early, {} emails not tried (still pending)",
+                        r.untried
+                    )
                 );
             }
             if r.delivery.is_paused() {
                 eprintln!("{}", docket_app::mail::delivery_line(app, &r.delivery));
             }
-            output::print(&format!("sent {} failed {}", r.sent, r.failed()))?;
+            output::print(&tr!(
+                lang,
+                "已发送 {} 封，失败 {} 封",
+                "sent {} failed {}",
+                r.sent,
+                r.failed()
+            ))?;
             if r.failed() > 0 {
-                return Err(CliError::failed(anyhow::anyhow!(
-                    "{} of {} emails failed ({} left pending, attempts not counted; {} dead-lettered)",
-                    r.failed(),
+                return Err(CliError::failed(anyhow::anyhow!(tr!(
+                    lang,
+                    "{} 封邮件中有 {} 封失败（{} 封仍待发，不计尝试次数；{} 封已放弃）",
+                    "{1} of {0} emails failed ({2} left pending, attempts not counted; {3} dead-lettered)",
                     r.attempted,
+                    r.failed(),
                     r.deferred + r.retried,
                     r.dead
-                )));
+                ))));
             }
             Ok(())
         }
@@ -100,8 +123,10 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
             let list = docket_app::mail::list_mail(app, actor, state, limit).await?;
             let channels = docket_app::mail::channel_states(app).await?;
             let notice = list.truncated().then(|| {
-                format!(
+                tr!(
+                    lang,
                     "仅显示前 {} 条，共 {} 条（--limit 可调）",
+                    "showing the first {} of {} (change with --limit)",
                     list.rows.len(),
                     list.matching
                 )
@@ -115,7 +140,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
                         list.rows.iter().map(docket_app::mail::mail_entry).collect();
                     output::print(&serde_json::to_string_pretty(&v).map_err(CliError::failed)?)
                 }
-                Format::Text => output::print(&list_text(app, &list, &channels, notice)),
+                Format::Text => output::print(&list_text(app, lang, &list, &channels, notice)),
             }
         }
         MailCmd::Status { format } => {
@@ -153,7 +178,7 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
                     "{}{}\n{}",
                     docket_app::mail::delivery_line(app, &d),
                     channel_lines(app, &channels),
-                    totals_line(&totals)
+                    totals_line(lang, &totals)
                 )),
             }
         }
@@ -169,49 +194,65 @@ pub async fn run(app: &App, actor: &Actor, cmd: MailCmd) -> CliResult {
 /// line, and the truncation notice.
 fn list_text(
     app: &App,
+    lang: Lang,
     list: &docket_app::mail::MailList,
     channels: &[(String, docket_notifier::DeliveryState)],
     notice: Option<String>,
 ) -> String {
-    let mut s = format!(
-        "{:<36}  {:<8}  {}  {:<15}  {:>3}  {}\n",
-        "id",
-        "state",
-        pad("渠道", 8),
-        "kind",
-        "try",
-        "to / last error"
-    );
+    let head = match lang {
+        Lang::Zh => ["id", "状态", "渠道", "类型", "次数", "收件人 / 最近错误"],
+        Lang::En => ["id", "state", "channel", "kind", "try", "to / last error"],
+    };
+    let line = |c: [&str; 6]| {
+        format!(
+            "{}  {}  {}  {}  {}  {}\n",
+            pad(c[0], 36),
+            pad(c[1], 10),
+            pad(c[2], 10),
+            pad(c[3], 15),
+            pad_left(c[4], 4),
+            c[5]
+        )
+    };
+    let mut s = line(head);
     for r in &list.rows {
         let mut extra = String::new();
         if r.state == State::Sending.code()
             && let Some(until) = r.lease_until
         {
             extra.push_str(&format!(
-                "  租约至 {}",
-                docket_app::mail::office_time(app, until)
+                "  {} {}",
+                lang.pick("租约至", "lease until"),
+                words::office_ms(app, until)
             ));
         }
         if let Some(e) = r.last_error.as_deref() {
             let at = r
                 .last_error_at
-                .map(|t| format!("{} ", docket_app::mail::office_time(app, t)))
+                .map(|t| format!("{} ", words::office_ms(app, t)))
                 .unwrap_or_default();
+            let e = match lang {
+                Lang::Zh => catalog::to_zh(e),
+                Lang::En => e.to_string(),
+            };
             extra.push_str(&format!("  ({at}{e})"));
         }
-        let channel = docket_notifier::channel_label(&r.channel, &app.config.channels);
-        s.push_str(&format!(
-            "{:<36}  {:<8}  {}  {:<15}  {:>3}  {}{}\n",
-            r.id,
-            r.state,
-            pad(channel, 8),
-            r.kind,
-            r.attempts,
-            r.to_email,
-            extra
-        ));
+        let channel = match lang {
+            Lang::Zh => {
+                docket_notifier::channel_label(&r.channel, &app.config.channels).to_string()
+            }
+            Lang::En => words::en(&r.channel),
+        };
+        s.push_str(&line([
+            &r.id.to_string(),
+            &words::mail_state(lang, &r.state),
+            &channel,
+            &words::mail_kind(lang, &r.kind),
+            &r.attempts.to_string(),
+            &format!("{}{extra}", r.to_email),
+        ]));
     }
-    s.push_str(&totals_line(&list.totals));
+    s.push_str(&totals_line(lang, &list.totals));
     s.push('\n');
     s.push_str(&docket_app::mail::delivery_line(app, &list.delivery));
     s.push_str(&channel_lines(app, channels));
@@ -220,12 +261,6 @@ fn list_text(
         s.push_str(&n);
     }
     s
-}
-
-/// `text` padded with blanks to `columns` terminal columns (a Chinese character takes two).
-fn pad(text: &str, columns: usize) -> String {
-    let width: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
 }
 
 /// A line per channel whose delivery is not plain sailing: paused by its breaker, or with
@@ -238,8 +273,8 @@ fn channel_lines(app: &App, channels: &[(String, docket_notifier::DeliveryState)
         .collect()
 }
 
-/// "合计 N：pending 3 · sent 10 …" (every state, zeros included).
-fn totals_line(totals: &[(String, i64)]) -> String {
+/// "合计 N：待发 3 · 已发送 10 …" (every state, zeros included).
+fn totals_line(lang: Lang, totals: &[(String, i64)]) -> String {
     let all: i64 = totals.iter().map(|(_, n)| n).sum();
     let parts: Vec<String> = [
         State::Pending,
@@ -255,8 +290,8 @@ fn totals_line(totals: &[(String, i64)]) -> String {
             .filter(|(c, _)| c == st.code())
             .map(|(_, n)| n)
             .sum();
-        format!("{} {n}", st.code())
+        format!("{} {n}", words::mail_state(lang, st.code()))
     })
     .collect();
-    format!("合计 {all}：{}", parts.join(" · "))
+    tr!(lang, "合计 {all}：{}", "total {all}: {}", parts.join(" · "))
 }

@@ -5,7 +5,10 @@ use docket_app::projects::field_change;
 use docket_app::{Actor, App};
 
 use crate::error::CliResult;
+use crate::i18n::Lang;
+use crate::i18n::words::{self, pad, pad_left};
 use crate::output::{self, Format};
+use crate::tr;
 
 /// Project commands.
 #[derive(Debug, Subcommand)]
@@ -34,75 +37,102 @@ fn wan(yuan: i64) -> String {
     docket_domain::Amount::from_yuan(yuan).to_string()
 }
 
-fn show_text(app: &App, v: &docket_app::projects::ProjectView) -> String {
+/// A field change in words: Chinese headers and labels, or the codes as English words.
+fn change(lang: Lang, field: &str, value: Option<&str>) -> (String, String) {
+    match lang {
+        Lang::Zh => field_change(field, value),
+        Lang::En => (
+            words::en(field),
+            value.map_or_else(|| "—".to_string(), words::en),
+        ),
+    }
+}
+
+fn show_text(app: &App, lang: Lang, v: &docket_app::projects::ProjectView) -> String {
     let p = &v.project;
     let h = &v.history;
-    let tz = app.config.core.timezone().unwrap_or(chrono_tz::UTC);
-    let at = |ms: i64| {
-        docket_store::time::from_ms(ms)
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
-    let mut o = format!("{} {}\n建设单位：{}\n", p.code, p.name, p.owner_unit);
-    o.push_str("年度计划：\n");
-    let label = |field: &str, v: &str| field_change(field, Some(v)).1;
+    let at = |ms: i64| words::office_ms(app, ms);
+    let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or("—".into());
+    let zh = lang.is_zh();
+    let mut o = tr!(
+        lang,
+        "{} {}\n建设单位：{}\n年度计划：\n",
+        "{} {}\nowner unit: {}\nannual plans:\n",
+        p.code,
+        p.name,
+        p.owner_unit
+    );
     for l in &h.plans {
-        o.push_str(&format!(
+        o.push_str(&tr!(
+            lang,
             "  {}年 {} {} {} 万元\n",
+            "  {} {} {} {} (10,000 yuan)\n",
             l.year,
-            label("level", &l.level),
-            label("stage", &l.stage),
+            words::level(lang, &l.level),
+            words::stage(lang, &l.stage),
             wan(l.annual_plan_yuan)
         ));
     }
-    o.push_str("月度进度（累计完成）：\n");
+    o.push_str(lang.pick(
+        "月度进度（累计完成）：\n",
+        "monthly progress (year to date):\n",
+    ));
     for l in &h.progress {
-        o.push_str(&format!(
+        o.push_str(&tr!(
+            lang,
             "  {} {} 万元\n",
+            "  {} {} (10,000 yuan)\n",
             l.month,
             wan(l.ytd_completed_yuan)
         ));
     }
-    o.push_str("前期节点：\n");
+    o.push_str(lang.pick("前期节点：\n", "milestones:\n"));
     for l in &h.milestones {
-        let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or("—".into());
-        let name = docket_domain::project::Milestone::parse(&l.milestone)
-            .map_or("其他节点", docket_domain::project::Milestone::label_zh);
-        o.push_str(&format!(
+        let name = match lang {
+            Lang::Zh => words::milestone(lang, &l.milestone),
+            Lang::En => words::en(&l.milestone),
+        };
+        o.push_str(&tr!(
+            lang,
             "  {} 计划 {} 完成 {}\n",
+            "  {} planned {} done {}\n",
             name,
             d(l.planned),
             d(l.actual)
         ));
     }
-    o.push_str("协调事项：\n");
+    o.push_str(lang.pick("协调事项：\n", "issues:\n"));
     for i in &v.issues {
-        let state = docket_domain::issue::IssueState::parse(&i.state)
-            .map_or("—", docket_domain::issue::IssueState::label_zh);
         o.push_str(&format!(
             "  {} {} {}\n",
             i.number.as_deref().unwrap_or("—"),
-            state,
+            words::issue_state(lang, &i.state),
             i.title
         ));
     }
-    o.push_str("周报：\n");
+    o.push_str(lang.pick("周报：\n", "weekly reports:\n"));
     for r in &h.reports {
+        let late = match (r.late, zh) {
+            (false, _) => "",
+            (true, true) => " 迟报",
+            (true, false) => " late",
+        };
         o.push_str(&format!(
             "  {} {}{} {}\n",
             r.week,
             at(r.submitted_at),
-            if r.late { " 迟报" } else { "" },
+            late,
             r.progress
         ));
     }
-    o.push_str("字段变更：\n");
+    o.push_str(lang.pick("字段变更：\n", "field changes:\n"));
     for c in &h.changes {
-        let (field, old) = field_change(&c.field, c.old.as_deref());
-        let (_, new) = field_change(&c.field, c.new.as_deref());
-        o.push_str(&format!(
+        let (field, old) = change(lang, &c.field, c.old.as_deref());
+        let (_, new) = change(lang, &c.field, c.new.as_deref());
+        o.push_str(&tr!(
+            lang,
             "  {} {field}：{old} → {new}（{}）\n",
+            "  {} {field}: {old} → {new} ({})\n",
             at(c.at),
             c.file
         ));
@@ -125,14 +155,14 @@ pub struct ListArgs {
 ///
 /// # Errors
 /// Not found for a project the actor may not see; failure if the database fails.
-pub async fn run(app: &App, actor: &Actor, cmd: ProjectCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: ProjectCmd, lang: Lang) -> CliResult {
     let args = match cmd {
         ProjectCmd::List(a) => a,
         ProjectCmd::Show(a) => {
             let v = docket_app::projects::show_project(app, actor, &a.code, a.year).await?;
             return match a.format {
                 Format::Json => output::print_json(&v),
-                Format::Text => output::print(&show_text(app, &v)),
+                Format::Text => output::print(&show_text(app, lang, &v)),
             };
         }
     };
@@ -140,22 +170,46 @@ pub async fn run(app: &App, actor: &Actor, cmd: ProjectCmd) -> CliResult {
     match args.format {
         Format::Json => output::print_json(&list),
         Format::Text => {
-            let mut s = format!(
-                "{:<12} {:<10} {:<12} {:<16} {:>14}  {}\n",
-                "code", "level", "stage", "category", "plan (万元)", "name"
-            );
+            let line = |c: [&str; 6]| {
+                format!(
+                    "{} {} {} {} {}  {}\n",
+                    pad(c[0], 12),
+                    pad(c[1], 10),
+                    pad(c[2], 12),
+                    pad(c[3], 16),
+                    pad_left(c[4], 20),
+                    c[5]
+                )
+            };
+            let mut s = match lang {
+                Lang::Zh => line([
+                    "项目编号",
+                    "项目级别",
+                    "建设阶段",
+                    "项目类别",
+                    "年度计划（万元）",
+                    "项目名称",
+                ]),
+                Lang::En => line([
+                    "code",
+                    "level",
+                    "stage",
+                    "category",
+                    "plan (10,000 yuan)",
+                    "name",
+                ]),
+            };
             for p in &list {
-                s.push_str(&format!(
-                    "{:<12} {:<10} {:<12} {:<16} {:>14}  {}\n",
-                    p.code,
-                    p.level,
-                    p.stage,
-                    p.category,
-                    p.annual_plan.to_string(),
-                    p.name
-                ));
+                s.push_str(&line([
+                    &p.code,
+                    &words::level(lang, &p.level),
+                    &words::stage(lang, &p.stage),
+                    &words::category(lang, &p.category),
+                    &p.annual_plan.to_string(),
+                    &p.name,
+                ]));
             }
-            s.push_str(&format!("{} projects", list.len()));
+            s.push_str(&tr!(lang, "共 {} 个项目", "{} projects", list.len()));
             output::print(&s)
         }
     }

@@ -17,7 +17,9 @@ use docket_domain::Amount;
 use docket_scheduler::reports::ReportInput;
 
 use crate::error::{CliError, CliResult};
+use crate::i18n::{Lang, catalog, words};
 use crate::output;
+use crate::tr;
 
 /// Report commands.
 #[derive(Debug, Subcommand)]
@@ -102,10 +104,10 @@ pub struct SubmitArgs {
 /// # Errors
 /// Bad input (every bad field or row; nothing written); not permitted (another unit's
 /// project; nothing written); failure.
-pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd, lang: Lang) -> CliResult {
     let a = match cmd {
         ReportCmd::Submit(a) => a,
-        ReportCmd::List(a) => return list(app, actor, a).await,
+        ReportCmd::List(a) => return list(app, actor, a, lang).await,
     };
     let opts = SubmitOptions {
         late_entry: a.late_entry,
@@ -118,23 +120,42 @@ pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd) -> CliResult {
         let inputs = read_report_file(app, file, default_week)?;
         let out = submit_reports_with(app, actor, &inputs, opts).await?;
         let late_entries = out.reports.iter().filter(|r| r.late_entry).count();
-        return output::print(&format!(
-            "{} reports submitted ({} late{}); {} issues raised from their problems",
-            out.reports.len(),
-            out.late(),
-            if late_entries > 0 {
-                format!(", {late_entries} 补报")
-            } else {
-                String::new()
-            },
-            out.new_issues()
-        ));
+        return output::print(&match lang {
+            Lang::Zh => format!(
+                "已报送 {} 份周报（迟报 {}{}）；由存在问题提出 {} 个问题",
+                out.reports.len(),
+                out.late(),
+                if late_entries > 0 {
+                    format!("，补报 {late_entries}")
+                } else {
+                    String::new()
+                },
+                out.new_issues()
+            ),
+            Lang::En => format!(
+                "{} reports submitted ({} late{}); {} issues raised from their problems",
+                out.reports.len(),
+                out.late(),
+                if late_entries > 0 {
+                    format!(", {late_entries} 补报")
+                } else {
+                    String::new()
+                },
+                out.new_issues()
+            ),
+        });
     }
     let week = app.week_or_current(a.week.as_deref())?;
     let amount = |flag: &str, v: &Option<String>| -> CliResult<Option<Amount>> {
         v.as_deref()
             .map(|t| {
-                Amount::parse_wan(t).map_err(|e| CliError::bad_input(format!("{flag}: {t}: {e}")))
+                Amount::parse_wan(t).map_err(|e| {
+                    let e = match lang {
+                        Lang::Zh => catalog::to_zh(&e.to_string()),
+                        Lang::En => e.to_string(),
+                    };
+                    CliError::bad_input(format!("{flag}: {t}: {e}"))
+                })
             })
             .transpose()
     };
@@ -152,29 +173,59 @@ pub async fn run(app: &App, actor: &Actor, cmd: ReportCmd) -> CliResult {
     };
     let out = submit_reports_with(app, actor, std::slice::from_ref(&input), opts).await?;
     let s = &out.reports[0];
+    let code = &input.code;
     match &s.slot_status {
         _ if s.late_entry => eprintln!(
-            "{}: {week} report recorded as 补报 (late entry); the closed week's sheet is unchanged",
-            input.code
+            "{}",
+            tr!(
+                lang,
+                "{code}：{week} 周报已记为补报；已结束周的调度单不变",
+                "{code}: {week} report recorded as 补报 (late entry); the closed week's sheet is unchanged"
+            )
         ),
-        Some(st) => eprintln!("{}: {week} report recorded ({st})", input.code),
+        Some(st) => eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "{code}：{week} 周报已记录（{}）",
+                "{code}: {week} report recorded ({})",
+                slot(lang, &st.to_string())
+            )
+        ),
         None => eprintln!(
-            "{}: {week} has no open cycle; the report is recorded without a slot",
-            input.code
+            "{}",
+            tr!(
+                lang,
+                "{code}：{week} 没有开启调度；周报已记录，但不占报送名额",
+                "{code}: {week} has no open cycle; the report is recorded without a slot"
+            )
         ),
     }
     if out.new_issues() > 0 {
         eprintln!(
-            "{}: {} issues raised from the report's problems",
-            input.code,
-            out.new_issues()
+            "{}",
+            tr!(
+                lang,
+                "{code}：由周报的存在问题提出 {} 个问题",
+                "{code}: {} issues raised from the report's problems",
+                out.new_issues()
+            )
         );
     }
     output::print(&s.report_id.to_string())
 }
 
+/// A report slot's status in words (已报送, 迟报 …).
+fn slot(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::Zh => docket_domain::cycle::SlotStatus::parse(code)
+            .map_or_else(|_| code.to_string(), |s| s.label_zh().to_string()),
+        Lang::En => words::en(code),
+    }
+}
+
 /// `report list`: a week's reports as text lines or JSON (amounts in 万元).
-async fn list(app: &App, actor: &Actor, a: ListArgs) -> CliResult {
+async fn list(app: &App, actor: &Actor, a: ListArgs, lang: Lang) -> CliResult {
     let week = app.week_or_current(a.week.as_deref())?;
     let lines = list_reports(app, actor, week, a.project.as_deref()).await?;
     let wan = |y: Option<i64>| y.map(|y| Amount::from_yuan(y).wan_f64());
@@ -209,21 +260,25 @@ async fn list(app: &App, actor: &Actor, a: ListArgs) -> CliResult {
             let text: Vec<String> = lines
                 .iter()
                 .map(|r| {
-                    format!(
-                        "{} {} {} 本周 {} 万元 累计 {} 万元 [{}] {}",
+                    let when = if r.late_entry {
+                        "补报"
+                    } else if r.late {
+                        lang.pick("迟报", "late")
+                    } else {
+                        lang.pick("按时", "on time")
+                    };
+                    tr!(
+                        lang,
+                        "{} {} {} 本周 {} 万元 累计 {} 万元 [{}] {} {}",
+                        "{} {} {} week {} ytd {} (10,000 yuan) [{}] {} {}",
                         r.week,
                         r.code,
                         r.name,
                         shown(r.week_amount),
                         shown(r.ytd_completed),
-                        if r.late_entry {
-                            "补报"
-                        } else if r.late {
-                            "迟报"
-                        } else {
-                            "按时"
-                        },
-                        r.submitted_by
+                        when,
+                        words::who(app, lang, &r.submitted_by),
+                        words::office_ms(app, r.submitted_at)
                     )
                 })
                 .collect();

@@ -11,6 +11,8 @@ use docket_auth::LinkSigner;
 use tokio::sync::watch;
 
 use crate::error::{CliError, CliResult};
+use crate::i18n::Lang;
+use crate::tr;
 
 /// `run` options.
 #[derive(Debug, Args)]
@@ -22,7 +24,7 @@ pub struct RunArgs {
 
 /// The key of signed links in emails, from `DOCKET_SECRET` (at least 32 bytes). Without one,
 /// one-click links are off — allowed only on a loopback address.
-fn link_signer(listen: &SocketAddr) -> Result<Option<LinkSigner>, CliError> {
+fn link_signer(listen: &SocketAddr, lang: Lang) -> Result<Option<LinkSigner>, CliError> {
     match std::env::var("DOCKET_SECRET") {
         Ok(secret) if !secret.is_empty() => LinkSigner::new(secret.as_bytes())
             .map(Some)
@@ -31,7 +33,9 @@ fn link_signer(listen: &SocketAddr) -> Result<Option<LinkSigner>, CliError> {
             tracing::warn!("DOCKET_SECRET is not set: one-click links in emails are off");
             Ok(None)
         }
-        _ => Err(CliError::bad_input(format!(
+        _ => Err(CliError::bad_input(tr!(
+            lang,
+            "DOCKET_SECRET：监听非本机地址 {listen} 时必须设置：请设为至少 32 字节的随机值，如 `openssl rand -base64 48`",
             "DOCKET_SECRET: required when listening on {listen} (not loopback): set at least 32 random bytes, e.g. `openssl rand -base64 48`"
         ))),
     }
@@ -43,21 +47,27 @@ fn link_signer(listen: &SocketAddr) -> Result<Option<LinkSigner>, CliError> {
 /// Bad input for a bad listen address, secret or mail configuration; failure if another
 /// `docket run` holds the SQLite database, the port cannot be bound or the scheduler or
 /// delivery fails.
-pub async fn run(app: &App, args: RunArgs, database_url: &str) -> CliResult {
+pub async fn run(app: &App, args: RunArgs, database_url: &str, lang: Lang) -> CliResult {
     // One service per SQLite file, refused before anything starts; held until we return.
     let _lock = docket_store::run_lock::acquire(database_url)
         .map_err(|e| CliError::failed(anyhow::anyhow!("docket run: {e}")))?;
     let listen: SocketAddr = args.listen.trim().parse().map_err(|_| {
-        CliError::bad_input(format!(
+        CliError::bad_input(tr!(
+            lang,
+            "--listen {}：不是地址（如 127.0.0.1:8080）",
             "--listen {}: not an address (e.g. 127.0.0.1:8080)",
             args.listen
         ))
     })?;
-    let signer = link_signer(&listen)?;
+    let signer = link_signer(&listen, lang)?;
     app.sync_reference().await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| CliError::failed(anyhow::anyhow!("cannot listen on {listen}: {e}")))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        CliError::failed(anyhow::anyhow!(tr!(
+            lang,
+            "无法监听 {listen}：{e}",
+            "cannot listen on {listen}: {e}"
+        )))
+    })?;
     let bound = listener.local_addr().map_err(CliError::failed)?;
     let base_url = app.config.http.base_url(&bound.to_string());
     let app = match signer {
@@ -103,7 +113,13 @@ pub async fn run(app: &App, args: RunArgs, database_url: &str) -> CliResult {
     };
     let (served, worked) = tokio::join!(http, work);
     worked?;
-    served.map_err(|e| CliError::failed(anyhow::anyhow!("the HTTP service failed: {e}")))?;
+    served.map_err(|e| {
+        CliError::failed(anyhow::anyhow!(tr!(
+            lang,
+            "HTTP 服务出错：{e}",
+            "the HTTP service failed: {e}"
+        )))
+    })?;
     tracing::info!("docket run: stopped");
     Ok(())
 }

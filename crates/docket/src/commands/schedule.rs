@@ -6,7 +6,10 @@ use clap::{Args, Subcommand};
 use docket_app::{Actor, App};
 
 use crate::error::CliResult;
+use crate::i18n::words::{self, pad};
+use crate::i18n::{Lang, catalog};
 use crate::output::{self, Format};
+use crate::tr;
 
 /// Schedule commands.
 #[derive(Debug, Subcommand)]
@@ -52,19 +55,26 @@ pub struct HistoryArgs {
     pub format: Format,
 }
 
-async fn history(app: &App, a: HistoryArgs) -> CliResult {
+async fn history(app: &App, a: HistoryArgs, lang: Lang) -> CliResult {
     let rows = docket_app::schedules::schedule_history_lines(app, a.schedule.as_deref()).await?;
     match a.format {
         Format::Json => output::print_json(&rows),
         Format::Text => {
             let mut o = String::new();
             for f in &rows {
+                let outcome = match lang {
+                    Lang::Zh => catalog::to_zh(&f.outcome),
+                    Lang::En => f.outcome.clone(),
+                };
                 o.push_str(&format!(
-                    "{:<17} {:<15} {:<14} {}\n",
-                    f.due, f.schedule, f.period, f.outcome
+                    "{} {} {} {}\n",
+                    pad(&f.due, 17),
+                    pad(&schedule_name(lang, &f.schedule), 15),
+                    pad(&f.period, 14),
+                    outcome
                 ));
             }
-            o.push_str(&format!("{} lines", rows.len()));
+            o.push_str(&tr!(lang, "共 {} 条", "{} lines", rows.len()));
             output::print(&o)
         }
     }
@@ -81,22 +91,49 @@ pub struct PreviewArgs {
     pub format: Format,
 }
 
+/// A schedule's name in words (开启调度, 催报 …); a custom job by its own name.
+fn schedule_name(lang: Lang, name: &str) -> String {
+    let zh = match name {
+        "open" => "开启调度",
+        "close" => "结束调度",
+        "bulletin" => "月通报",
+        "calendar_alarm" => "日历提醒",
+        n if n.starts_with("remind") => "催报",
+        _ => return name.to_string(),
+    };
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => words::en(name),
+    }
+}
+
 /// Runs a schedule command.
-pub async fn run(app: &App, actor: &Actor, cmd: ScheduleCmd) -> CliResult {
+///
+/// # Errors
+/// Bad input (an unknown schedule); not permitted (pause and resume are the office's);
+/// failure.
+pub async fn run(app: &App, actor: &Actor, cmd: ScheduleCmd, lang: Lang) -> CliResult {
     let a = match cmd {
         ScheduleCmd::Preview(a) => a,
-        ScheduleCmd::History(a) => return history(app, a).await,
+        ScheduleCmd::History(a) => return history(app, a, lang).await,
         ScheduleCmd::Pause(p) => {
             let e = docket_app::schedules::pause_schedule(app, actor, &p.name, p.reason.as_deref())
                 .await?;
-            return output::print(&format!(
+            return output::print(&tr!(
+                lang,
                 "{} 已暂停：到期的周期将跳过并记录原因，恢复后不补发",
+                "{} paused: periods falling due are skipped with the reason and not caught up after the resume",
                 e.schedule
             ));
         }
         ScheduleCmd::Resume(r) => {
             let e = docket_app::schedules::resume_schedule(app, actor, &r.name).await?;
-            return output::print(&format!("{} 已恢复：暂停期间跳过的周期不补发", e.schedule));
+            return output::print(&tr!(
+                lang,
+                "{} 已恢复：暂停期间跳过的周期不补发",
+                "{} resumed: periods skipped while paused are not caught up",
+                e.schedule
+            ));
         }
     };
     let lines = docket_app::schedules::preview_schedules(app, a.weeks).await?;
@@ -106,28 +143,36 @@ pub async fn run(app: &App, actor: &Actor, cmd: ScheduleCmd) -> CliResult {
             let mut o = String::new();
             for l in &lines {
                 o.push_str(&format!(
-                    "{:<24} {:<15} {:<14} {:>4} 人 {}{} {}{}\n",
-                    l.local,
-                    l.schedule,
-                    l.period,
+                    "{} {} {} {:>4} {} {}{} {}{}\n",
+                    pad(&words::weekdays(lang, &l.local), 24),
+                    pad(&schedule_name(lang, &l.schedule), 15),
+                    pad(&l.period, 14),
                     l.recipients,
+                    lang.pick("人", "people"),
                     l.paused
                         .as_deref()
-                        .map(|p| format!("【{p}，将跳过】"))
+                        .map(|p| tr!(lang, "【{p}，将跳过】", "[{p}, will be skipped]"))
                         .unwrap_or_default(),
                     l.people.join("、"),
-                    l.reason.as_deref().unwrap_or(""),
+                    l.reason
+                        .as_deref()
+                        .map_or_else(String::new, |r| match lang {
+                            Lang::Zh => catalog::to_zh(r),
+                            Lang::En => r.to_string(),
+                        }),
                     if l.provisional {
-                        " (暂定 provisional)"
+                        lang.pick("（暂定）", " (provisional)")
                     } else {
                         ""
                     }
                 ));
             }
-            o.push_str(&format!(
-                "{} firings in the next {} weeks",
-                lines.len(),
-                a.weeks
+            o.push_str(&tr!(
+                lang,
+                "今后 {} 周共触发 {} 次",
+                "{1} firings in the next {0} weeks",
+                a.weeks,
+                lines.len()
             ));
             output::print(&o)
         }

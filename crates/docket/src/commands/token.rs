@@ -4,7 +4,10 @@ use clap::{Args, Subcommand};
 use docket_app::{Actor, App, tokens};
 
 use crate::error::CliResult;
+use crate::i18n::Lang;
+use crate::i18n::words::{self, pad};
 use crate::output::{self, Format};
+use crate::tr;
 
 /// Token commands.
 #[derive(Debug, Subcommand)]
@@ -44,13 +47,19 @@ pub struct RevokeArgs {
 ///
 /// # Errors
 /// Bad input; not permitted (list and revoke are the office's); failure.
-pub async fn run(app: &App, actor: &Actor, cmd: TokenCmd) -> CliResult {
+pub async fn run(app: &App, actor: &Actor, cmd: TokenCmd, lang: Lang) -> CliResult {
     match cmd {
         TokenCmd::Create(a) => {
             let t = tokens::create_token(app, actor, a.expires).await?;
             eprintln!(
-                "token {} for {} made; it is shown only now",
-                t.token.key, t.token.official
+                "{}",
+                tr!(
+                    lang,
+                    "已为 {} 创建令牌 {}；令牌只显示这一次",
+                    "token {1} for {0} made; it is shown only now",
+                    words::who(app, lang, &t.token.official),
+                    t.token.key
+                )
             );
             output::print(&t.secret)
         }
@@ -73,29 +82,40 @@ pub async fn run(app: &App, actor: &Actor, cmd: TokenCmd) -> CliResult {
                     output::print_json(&v)
                 }
                 Format::Text => {
-                    let mut s = format!(
-                        "{:<10} {:<16} {:<8} {}\n",
-                        "key", "official", "active", "expires"
-                    );
+                    let head = match lang {
+                        Lang::Zh => ["编号", "人员", "有效", "到期"],
+                        Lang::En => ["key", "official", "active", "expires"],
+                    };
+                    let line = |c: [&str; 4]| {
+                        format!(
+                            "{} {} {} {}\n",
+                            pad(c[0], 10),
+                            pad(c[1], 16),
+                            pad(c[2], 8),
+                            c[3]
+                        )
+                    };
+                    let mut s = line(head);
                     for t in &list {
-                        s.push_str(&format!(
-                            "{:<10} {:<16} {:<8} {}\n",
-                            t.key,
-                            t.official,
-                            if t.is_active(app.now()) { "yes" } else { "no" },
-                            t.expires_at
-                                .map(|d| d.to_rfc3339())
-                                .unwrap_or_else(|| "-".into())
-                        ));
+                        let expires = t
+                            .expires_at
+                            .map(|d| words::office_time(app, d))
+                            .unwrap_or_else(|| lang.pick("永不过期", "-").into());
+                        s.push_str(&line([
+                            &t.key,
+                            &words::who(app, lang, &t.official),
+                            words::yes_no(lang, t.is_active(app.now())),
+                            &expires,
+                        ]));
                     }
-                    s.push_str(&format!("{} token(s)", list.len()));
+                    s.push_str(&tr!(lang, "共 {} 个令牌", "{} token(s)", list.len()));
                     output::print(&s)
                 }
             }
         }
         TokenCmd::Revoke(a) => {
             let t = tokens::revoke_token(app, actor, &a.key).await?;
-            output::print(&format!("{} revoked", t.key))
+            output::print(&tr!(lang, "{} 已吊销", "{} revoked", t.key))
         }
     }
 }
