@@ -254,3 +254,91 @@ async fn stalled_request_does_not_hold_shutdown(t: &TestDb) {
     drop(stalled);
 }
 dual_test!(stalled_request_does_not_hold_shutdown);
+
+/// `docket mail flush` killed with SIGKILL while it sends the assignment emails of 30
+/// issues, then a second flush once the claim lease (10 s here; the second flush's clock is
+/// set 30 s ahead with `DOCKET_CLOCK`) has run out: every email arrives; only one the killed
+/// flush had already sent may arrive twice.
+async fn kill_during_flush(t: &TestDb) {
+    use docket_store::entity::outbox;
+    crate::cli::import_sample(&t.url, &["projects"]);
+    let sink = docket_testkit::SmtpSink::start();
+    let config = crate::server::edited_config(|t| t.replace("lease_secs = 300", "lease_secs = 10"));
+    let config = config.path().join("docket.toml");
+    let cats = ["land", "funding", "environmental"];
+    for i in 0..30 {
+        let project = format!("SZ2024{:03}", i % 20 + 1);
+        let title = format!("清空时的问题{i}");
+        let o = docket(
+            &t.url,
+            &config,
+            &[
+                "issue",
+                "raise",
+                "--project",
+                &project,
+                "--category",
+                cats[i % 3],
+                "--title",
+                &title,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let mut flush = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["mail", "flush"])
+        .env("DOCKET_DATABASE_URL", &t.url)
+        .env("DOCKET_CONFIG", &config)
+        .env("DOCKET_SMTP_URL", sink.url())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sink.messages().len() < 5 {
+        assert!(Instant::now() < deadline, "no email arrived");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = flush.kill();
+    let _ = flush.wait();
+    std::thread::sleep(Duration::from_millis(500));
+    let before_kill: Vec<String> = sink
+        .messages()
+        .into_iter()
+        .filter_map(|m| m.message_id)
+        .collect();
+    // The killed flush's claims come back after their lease.
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc3339();
+    let o = crate::cli::docket_cmd(&t.url, &config)
+        .env("DOCKET_SMTP_URL", &sink.url())
+        .env("DOCKET_CLOCK", &later)
+        .run(&["mail", "flush"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = outbox::Entity::find().all(&t.db.conn).await.unwrap();
+    let expected: Vec<String> = rows
+        .iter()
+        .filter(|r| r.kind == "assignment")
+        .map(|r| r.id.simple().to_string())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let count = crate::reliability::tally(&sink, &expected);
+    let lost = count.values().filter(|n| **n == 0).count();
+    let duplicated: usize = count.values().map(|n| n.saturating_sub(1)).sum();
+    let open = rows.iter().filter(|r| r.state != "sent").count();
+    println!(
+        "reliability[{}] kill -9 during flush: {} assignment emails, {} arrived before the kill; after a second flush: sent {}, duplicated {duplicated}, lost {lost}, not sent {open}",
+        t.backend_name(),
+        expected.len(),
+        before_kill.len(),
+        expected.len() - lost
+    );
+    assert_eq!(lost, 0, "nothing lost");
+    assert_eq!(open, 0, "every row sent");
+    for (id, n) in &count {
+        assert!(
+            *n <= 1 || before_kill.iter().any(|m| m.contains(id.as_str())),
+            "{id} arrived twice but was not sent before the kill"
+        );
+    }
+}
+dual_test!(kill_during_flush);

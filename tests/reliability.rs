@@ -93,20 +93,9 @@ async fn kill_during_fan_out(t: &TestDb) {
         .filter(|r| r.kind == "assignment")
         .map(|r| r.id.simple().to_string())
         .collect();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for m in sink.messages() {
-        if let Some(id) = m.message_id {
-            *seen.entry(id).or_default() += 1;
-        }
-    }
-    let count = |id: &str| {
-        seen.iter()
-            .filter(|(k, _)| k.contains(id))
-            .map(|(_, n)| *n)
-            .sum::<usize>()
-    };
-    let lost = expected.iter().filter(|id| count(id) == 0).count();
-    let duplicated: usize = expected.iter().map(|id| count(id).saturating_sub(1)).sum();
+    let count = tally(&sink, &expected);
+    let lost = count.values().filter(|n| **n == 0).count();
+    let duplicated: usize = count.values().map(|n| n.saturating_sub(1)).sum();
     let dead = rows.iter().filter(|r| r.state == "dead").count();
     println!(
         "reliability[{}] kill -9 during fan-out: {ISSUES} issues, {} assignment emails queued, {at_kill} arrived before the kill; after restart: sent {}, duplicated {duplicated}, lost {lost}, dead {dead}",
@@ -119,7 +108,7 @@ async fn kill_during_fan_out(t: &TestDb) {
     // At least once: only what the killed process had sent but not yet recorded as sent
     // (on the wire, or waiting for the marker's next batch) may arrive again; nothing the
     // restarted process sent arrives twice.
-    for id in expected.iter().filter(|id| count(id) > 1) {
+    for id in expected.iter().filter(|id| count[id.as_str()] > 1) {
         assert!(
             before_kill.iter().any(|m| m.contains(id.as_str())),
             "{id} arrived twice but was not sent before the kill"
@@ -127,6 +116,27 @@ async fn kill_during_fan_out(t: &TestDb) {
     }
 }
 dual_test!(kill_during_fan_out);
+
+/// How many times each outbox row (by id, in simple form) arrived at the sink: the
+/// Message-ID carries the row id.
+pub fn tally(sink: &SmtpSink, ids: &[String]) -> HashMap<String, usize> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for m in sink.messages() {
+        if let Some(id) = m.message_id {
+            *seen.entry(id).or_default() += 1;
+        }
+    }
+    ids.iter()
+        .map(|id| {
+            let n = seen
+                .iter()
+                .filter(|(k, _)| k.contains(id.as_str()))
+                .map(|(_, n)| *n)
+                .sum();
+            (id.clone(), n)
+        })
+        .collect()
+}
 
 /// Two `cycle open` of the same week at once (two operators, or an operator and the
 /// scheduler): one cycle, one slot per project.

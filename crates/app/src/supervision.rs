@@ -306,7 +306,7 @@ pub async fn supervision_record(
                     "升级督办（{}）",
                     docket_workflow::notify::rung_level(s, rung_of(e))
                 ),
-                a => action_label(a).to_string(),
+                a => docket_domain::issue::action_label_zh(a).to_string(),
             };
             events.push((
                 e.at,
@@ -442,28 +442,6 @@ fn tally(
         acc.to_resolve.push(workdays(app, i.raised_at, at));
     } else if state != IssueState::Withdrawn && i.due.is_some_and(|d| d < cutoff) {
         c.overdue += 1;
-    }
-}
-
-/// An issue action in words.
-pub fn action_label(code: &str) -> &'static str {
-    match code {
-        "raise" => "提出（交办）",
-        "accept" => "签收",
-        "start" => "开始办理",
-        "resolve" => "办结",
-        "close" => "销号",
-        "send_back" => "退回",
-        "withdraw" => "撤回",
-        "reopen" => "重新打开",
-        "reassign" => "改派",
-        "request_extension" => "申请延期",
-        "approve_extension" => "批准延期",
-        "designate" => "指定主办",
-        "escalate" => "升级督办",
-        "recompute_limits" => "重算时限",
-        "chase" => "催办",
-        _ => "处理",
     }
 }
 

@@ -56,3 +56,45 @@ coded_enum!(
         Critical = "critical" / "重大",
     }
 );
+
+coded_enum!(
+    /// An action in an issue's history (its workflow's verbs), as recorded and as read.
+    IssueAction, "issue action" {
+        /// 提出: raised and routed.
+        Raise = "raise" / "提出",
+        /// 签收
+        Accept = "accept" / "签收",
+        /// 开始办理
+        Start = "start" / "开始办理",
+        /// 办结
+        Resolve = "resolve" / "办结",
+        /// 销号
+        Close = "close" / "销号",
+        /// 退回
+        SendBack = "send_back" / "退回",
+        /// 撤回
+        Withdraw = "withdraw" / "撤回",
+        /// 重新打开
+        Reopen = "reopen" / "重新打开",
+        /// 改派
+        Reassign = "reassign" / "改派",
+        /// 申请延期
+        RequestExtension = "request_extension" / "申请延期",
+        /// 批准延期
+        ApproveExtension = "approve_extension" / "批准延期",
+        /// 指定主办
+        Designate = "designate" / "指定主办",
+        /// 催办
+        Chase = "chase" / "催办",
+        /// 升级督办
+        Escalate = "escalate" / "升级督办",
+        /// 重算时限
+        RecomputeLimits = "recompute_limits" / "重算时限",
+    }
+);
+
+/// An action code of an issue's history in words (签收, 办结 …); `处理` for a code this
+/// version does not know (a row written by a newer one).
+pub fn action_label_zh(code: &str) -> &'static str {
+    IssueAction::parse(code).map_or("处理", IssueAction::label_zh)
+}

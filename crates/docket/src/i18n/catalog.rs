@@ -72,16 +72,12 @@ pub struct Catalog {
     pub templates: Vec<Template>,
     /// Whole texts without holes.
     pub words: HashMap<String, String>,
-    /// Action codes (`accept`) → words (签收).
-    pub actions: HashMap<String, String>,
 }
 
 #[derive(serde::Deserialize)]
 struct File {
     #[serde(default)]
     words: HashMap<String, String>,
-    #[serde(default)]
-    actions: HashMap<String, String>,
     #[serde(default)]
     m: Vec<Entry>,
 }
@@ -143,7 +139,8 @@ fn parse(en: &str) -> Result<Vec<Part>, String> {
 }
 
 impl Catalog {
-    /// Reads catalogue files (`[words]`, `[actions]`, `[[m]]`).
+    /// Reads catalogue files (`[words]`, `[[m]]`; action words come from
+    /// [`docket_domain::issue::IssueAction`]).
     ///
     /// # Errors
     /// The file and what is wrong in it.
@@ -152,7 +149,6 @@ impl Catalog {
         for (name, text) in files {
             let f: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
             c.words.extend(f.words);
-            c.actions.extend(f.actions);
             for e in f.m {
                 let parts = parse(&e.en).map_err(|why| format!("{name}: {why}"))?;
                 c.templates.push(Template {
@@ -257,11 +253,9 @@ impl Catalog {
                 Hole::Category => IssueCategory::parse(value)
                     .map(|s| s.label_zh().to_string())
                     .unwrap_or_else(|_| value.clone()),
-                Hole::Action => self
-                    .actions
-                    .get(value.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| value.clone()),
+                Hole::Action => docket_domain::issue::IssueAction::parse(value)
+                    .map(|a| a.label_zh().to_string())
+                    .unwrap_or_else(|_| value.clone()),
             };
             out = out.replace(&format!("{{{name}}}"), &shown);
         }
@@ -358,8 +352,6 @@ mod tests {
 [words]
 "title" = "标题"
 "config x" = "配置"
-[actions]
-accept = "签收"
 [[m]]
 en = "issue is {state:state}: cannot {action:action} it"
 zh = "问题{state}，不能{action}"

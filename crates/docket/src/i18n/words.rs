@@ -68,11 +68,7 @@ coded!(
 /// An action of an issue's history: 提出, 签收, 办结 …
 pub fn action(lang: Lang, code: &str) -> String {
     match lang {
-        Lang::Zh => super::catalog::catalog()
-            .actions
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| "处理".to_string()),
+        Lang::Zh => docket_domain::issue::action_label_zh(code).to_string(),
         Lang::En => en(code),
     }
 }

@@ -46,23 +46,7 @@ pub(crate) fn flag_class(f: Flag) -> &'static str {
 
 /// The button word of an action code (签收, 办结, …).
 pub(crate) fn action(code: &str) -> &'static str {
-    match code {
-        "raise" => "提出",
-        "accept" => "签收",
-        "start" => "开始办理",
-        "resolve" => "办结",
-        "close" => "销号",
-        "send_back" => "退回",
-        "withdraw" => "撤回",
-        "reopen" => "重新打开",
-        "reassign" => "改派",
-        "request_extension" => "申请延期",
-        "approve_extension" => "批准延期",
-        "designate" => "指定主办",
-        "escalate" => "升级督办",
-        "recompute_limits" => "重算时限",
-        _ => "处理",
-    }
+    docket_domain::issue::action_label_zh(code)
 }
 
 /// A person's name from an official id (`office`, `system` and unknown ids in words).
