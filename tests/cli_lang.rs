@@ -324,7 +324,7 @@ async fn use_case_errors_are_chinese(t: &TestDb) {
     let o = run(&t.url, &["--as", "sun_li", "issue", "close", &id]);
     assert_eq!(o.status.code(), Some(3));
     assert!(
-        stderr(&o).contains("sun_li 无权销号此问题：只有协调办可以这样做"),
+        stderr(&o).contains("孙丽 无权销号此问题：只有协调办可以这样做"),
         "{}",
         stderr(&o)
     );

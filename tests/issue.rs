@@ -126,7 +126,7 @@ async fn raise_show_and_bad_input(t: &TestDb) {
     ];
     // Not permitted is its own exit code, 3, and writes nothing either.
     let refused: Vec<(Vec<&str>, &str)> =
-        vec![(vec!["--as", "sun_li", "issue", "close", &aid], "sun_li")];
+        vec![(vec!["--as", "sun_li", "issue", "close", &aid], "孙丽")];
     let expected = cases
         .into_iter()
         .map(|c| (c, 2))

@@ -22,7 +22,7 @@ pub fn require_office(actor: &Actor, what: &str) -> AppResult {
     } else {
         Err(AppError::not_permitted(format!(
             "{} may not {what}: only the coordinating office may",
-            actor.id
+            actor.name
         )))
     }
 }
@@ -39,11 +39,11 @@ pub fn require_reporter(actor: &Actor, project: &ProjectRef) -> AppResult {
     Err(AppError::not_permitted(match &actor.unit {
         Some(u) => format!(
             "{} may not report for project {}: it belongs to {}, not {u}",
-            actor.id, project.code, project.owner_unit
+            actor.name, project.code, project.owner_unit
         ),
         None => format!(
             "{} may not report for project {}: only its owner unit ({}) and the office report",
-            actor.id, project.code, project.owner_unit
+            actor.name, project.code, project.owner_unit
         ),
     }))
 }

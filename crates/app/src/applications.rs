@@ -41,7 +41,7 @@ fn scope(app: &App, actor: &Actor) -> AppResult<Option<String>> {
         Some(u) => Ok(Some(u.clone())),
         None => Err(AppError::not_permitted(format!(
             "{} may not read applications to higher levels: only the office, the city leaders and the applying units may",
-            actor.id
+            actor.name
         ))),
     }
 }

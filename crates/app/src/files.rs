@@ -227,7 +227,7 @@ pub async fn attach_to_issue(
     if !(actor.office || member || actor.unit.is_some()) {
         return Err(AppError::not_permitted(format!(
             "{} may not attach files to issue {}: only the office, its task force and the owner unit may",
-            actor.id,
+            actor.name,
             d.number.as_deref().unwrap_or("?")
         )));
     }

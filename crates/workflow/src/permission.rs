@@ -21,6 +21,8 @@ pub const OFFICE_ACTOR: &str = "office";
 pub struct Actor {
     /// The official id, or `office`.
     pub id: String,
+    /// How messages name them: the official's name (协调办 for the office itself).
+    pub name: String,
     /// Whether they act with the office's rights.
     pub office: bool,
     /// The owner unit they report for.
@@ -32,6 +34,7 @@ impl Actor {
     pub fn office() -> Actor {
         Actor {
             id: OFFICE_ACTOR.into(),
+            name: "协调办".into(),
             office: true,
             unit: None,
         }
@@ -52,6 +55,7 @@ impl Actor {
             || settings.workflow.office_staff.iter().any(|s| s == id);
         Ok(Actor {
             id: id.into(),
+            name: o.name.clone(),
             office,
             unit: o.unit.clone(),
         })
@@ -59,7 +63,7 @@ impl Actor {
 
     fn forbidden(&self, action: &'static str, reason: impl Into<String>) -> WorkflowError {
         WorkflowError::Forbidden {
-            actor: self.id.clone(),
+            actor: self.name.clone(),
             action,
             reason: reason.into(),
         }

@@ -353,12 +353,11 @@ fn detail_text(app: &App, lang: Lang, d: &IssueDetail) -> String {
     let due = d.due.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
     let mut s = match lang {
         Lang::Zh => format!(
-            "{} [{}] {}{}\nid：{}\n项目 {} {}  类别 {}  承办 {}  时限 {}{}\n办理记录：\n",
+            "{} [{}] {}{}\n项目 {} {}  类别 {}  承办 {}  时限 {}{}\n办理记录：\n",
             d.number.as_deref().unwrap_or("—"),
             words::issue_state(lang, &d.state),
             d.title,
             flag,
-            d.id,
             d.project,
             d.project_name,
             words::issue_category(lang, &d.category),
