@@ -347,6 +347,8 @@ fn detail_text(app: &App, lang: Lang, d: &IssueDetail) -> String {
     let flag = words::flag(lang, d.flag);
     let flag = if flag.is_empty() {
         String::new()
+    } else if lang.is_zh() {
+        format!("（{flag}）")
     } else {
         format!(" ({flag})")
     };
@@ -399,7 +401,7 @@ fn detail_text(app: &App, lang: Lang, d: &IssueDetail) -> String {
             "  {:>2} {} {} {} {} → {} {}",
             h.seq,
             words::office_rfc3339(app, &h.at),
-            pad(&words::action(lang, &h.action), 10),
+            pad(&action_words(lang, h), 16),
             pad(&words::who(app, lang, &h.actor), 12),
             h.from
                 .as_deref()
@@ -456,4 +458,19 @@ fn table(app: &App, lang: Lang, list: &[docket_workflow::service::IssueSummary])
     }
     s.push_str(&tr!(lang, "共 {} 个问题", "{} issue(s)", list.len()));
     s
+}
+
+/// A history step's action in words; an escalation names its rung (升级督办（第2级）).
+fn action_words(lang: Lang, h: &docket_workflow::views::HistoryEntry) -> String {
+    let word = words::action(lang, &h.action);
+    let rung = h
+        .data
+        .as_ref()
+        .and_then(|d| d.get("rung"))
+        .and_then(serde_json::Value::as_i64);
+    match (rung, lang.is_zh()) {
+        (Some(r), true) => format!("{word}（第{r}级）"),
+        (Some(r), false) => format!("{word} (rung {r})"),
+        (None, _) => word,
+    }
 }
