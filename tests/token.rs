@@ -55,3 +55,44 @@ async fn tokens_are_created_listed_and_revoked(t: &TestDb) {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 dual_test!(tokens_are_created_listed_and_revoked);
+
+// A request notes its token's use instead of writing it; one flush records the uses noted
+// meanwhile; a revoked token is refused at the next request (every request reads its token).
+async fn token_uses_are_recorded_in_batches(t: &TestDb) {
+    let app = docket_app::App::start(&sample_config(), &t.url)
+        .await
+        .unwrap();
+    let sun = app.actor(Some("sun_li")).unwrap();
+    let new = docket_app::tokens::create_token(&app, &sun, None)
+        .await
+        .unwrap();
+    let bearer = |secret: String| {
+        let app = app.clone();
+        async move {
+            docket_app::signin::bearer_actor(&app, &secret)
+                .await
+                .unwrap()
+        }
+    };
+    let actor = bearer(new.secret.clone()).await.expect("a live token");
+    assert_eq!(actor.id, "sun_li");
+    assert_eq!(app.token_uses.pending(), 1);
+    let stored = docket_auth::tokens::list(&app.db.conn).await.unwrap();
+    assert_eq!(stored[0].last_used_at, None, "the request wrote nothing");
+    app.token_uses.flush(&app.db).await.unwrap();
+    assert_eq!(app.token_uses.pending(), 0);
+    let stored = docket_auth::tokens::list(&app.db.conn).await.unwrap();
+    assert!(stored[0].last_used_at.is_some(), "recorded by the flush");
+    // Used again within the minute: nothing more to record.
+    assert!(bearer(new.secret.clone()).await.is_some());
+    assert_eq!(app.token_uses.pending(), 0);
+    let office = app.actor(None).unwrap();
+    docket_app::tokens::revoke_token(&app, &office, &stored[0].key)
+        .await
+        .unwrap();
+    assert!(
+        bearer(new.secret).await.is_none(),
+        "revoked: refused at once"
+    );
+}
+dual_test!(token_uses_are_recorded_in_batches);

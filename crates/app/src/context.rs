@@ -20,6 +20,7 @@ use crate::config::{self, AppConfig};
 use crate::error::{AppError, AppResult};
 use crate::file_store::FileStore;
 use crate::links::ActionLinks;
+use crate::token_uses::TokenUses;
 
 /// Everything a use case works with.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub struct App {
     pub links: Option<Arc<ActionLinks>>,
     /// Where attachments are kept: the folder or the S3-compatible bucket of the config.
     pub files: FileStore,
+    /// API token uses noted by requests, recorded in batches.
+    pub token_uses: Arc<TokenUses>,
 }
 
 /// The system clock, or the test clock `DOCKET_CLOCK` (+ `DOCKET_CLOCK_SPEED`) when set: the
@@ -133,6 +136,7 @@ impl App {
             scheduler: Arc::new(scheduler),
             links: None,
             files,
+            token_uses: Arc::default(),
         })
     }
 
@@ -172,6 +176,7 @@ impl App {
             calendar,
         )?;
         app.links = self.links.clone();
+        app.token_uses = self.token_uses.clone();
         Ok(app)
     }
 

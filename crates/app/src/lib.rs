@@ -33,6 +33,7 @@ pub mod signin;
 pub mod status;
 pub mod supervision;
 pub mod supervision_xlsx;
+pub mod token_uses;
 pub mod tokens;
 pub mod web;
 pub mod work;

@@ -8,13 +8,15 @@
 //! listed by [`list_reports`] and on the next sheet among the late reports; the closed
 //! week's own sheet is not changed by it.
 
+use std::collections::HashMap;
+
 use docket_domain::Amount;
 use docket_domain::config::TextLimits;
 use docket_domain::cycle::CycleState;
 use docket_domain::period::IsoWeek;
 use docket_domain::text::{multi_line, single_line};
 use docket_scheduler::reports::ReportInput;
-use docket_store::cycles::{ReportLine, Submitted};
+use docket_store::cycles::{Cycle, ReportLine, Submitted};
 use docket_workflow::Raised;
 use docket_workflow::report_problems::issues_from_report;
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
@@ -115,23 +117,27 @@ fn check(i: usize, many: bool, r: &ReportInput, limits: &TextLimits) -> Vec<Stri
     bad
 }
 
-/// Refuses reports for weeks whose cycle has closed, unless `late_entry` allows them.
+/// The cycles of the reports' weeks, read once inside the writing transaction (so a close
+/// cannot slip in between); reports for weeks whose cycle has closed are refused unless
+/// `late_entry` allows them. The cycles read are handed on to the recording.
 async fn check_open_weeks<C: ConnectionTrait>(
     app: &App,
     txn: &C,
     inputs: &[ReportInput],
     late_entry: bool,
-) -> AppResult {
-    if late_entry {
-        return Ok(());
-    }
-    let mut weeks: Vec<IsoWeek> = inputs.iter().map(|r| r.week).collect();
+) -> AppResult<HashMap<String, Cycle>> {
+    let weeks_of: Vec<String> = inputs.iter().map(|r| r.week.to_string()).collect();
+    let mut weeks: Vec<&str> = weeks_of.iter().map(String::as_str).collect();
     weeks.sort_unstable();
     weeks.dedup();
+    let cycles = docket_store::cycles::cycles_of_weeks(txn, &weeks).await?;
+    if late_entry {
+        return Ok(cycles);
+    }
     let tz = app.workflow.settings.tz();
     let mut closed = Vec::new();
     for week in weeks {
-        if let Some(c) = docket_store::cycles::cycle(txn, &week.to_string()).await?
+        if let Some(c) = cycles.get(week)
             && c.state == CycleState::Closed
         {
             let at = c
@@ -143,7 +149,7 @@ async fn check_open_weeks<C: ConnectionTrait>(
         }
     }
     if closed.is_empty() {
-        return Ok(());
+        return Ok(cycles);
     }
     Err(AppError::Conflict(format!(
         "{}: the dispatch sheet was sent and the week is locked; nothing was written. \
@@ -247,10 +253,12 @@ pub async fn submit_reports_on<C: ConnectionTrait + TransactionTrait>(
     let now = app.now();
     let txn = conn.begin_with_options(docket_store::db::WRITE).await?;
     // Checked inside the transaction that writes, so a close cannot slip in between.
-    check_open_weeks(app, &txn, inputs, opts.late_entry).await?;
-    let ids: std::collections::HashMap<String, uuid::Uuid> =
+    let cycles = check_open_weeks(app, &txn, inputs, opts.late_entry).await?;
+    let ids: HashMap<String, uuid::Uuid> =
         projects.iter().map(|(c, p)| (c.clone(), p.id)).collect();
-    let reports = docket_scheduler::reports::record(&txn, inputs, &ids, &actor.id, now).await?;
+    let reports =
+        docket_scheduler::reports::record(&txn, inputs, &ids, Some(&cycles), &actor.id, now)
+            .await?;
     let items: Vec<_> = inputs
         .iter()
         .zip(&reports)

@@ -173,13 +173,20 @@ pub async fn sign_out(app: &App, cookie: &str) -> AppResult<bool> {
 }
 
 /// The actor behind an API bearer token; `None` when the token is unknown, revoked, expired
-/// or its official left the configuration.
+/// or its official left the configuration. The use is noted and recorded within a second
+/// ([`crate::token_uses`]).
 ///
 /// # Errors
 /// Unexpected if the database fails.
 pub async fn bearer_actor(app: &App, token: &str) -> AppResult<Option<Actor>> {
-    let Some(t) = docket_auth::tokens::verify(&app.db.conn, token, app.now()).await? else {
+    let now = app.now();
+    let Some(t) = docket_auth::tokens::check(&app.db.conn, token, now).await? else {
         return Ok(None);
     };
-    Ok(app.actor(Some(&t.official)).ok())
+    let actor = app.actor(Some(&t.official)).ok();
+    if actor.is_some() && docket_auth::tokens::use_due(&t, now) {
+        // Recorded within a second with others, not by a write of this request's own.
+        app.token_uses.note(&app.db, t.id, now);
+    }
+    Ok(actor)
 }

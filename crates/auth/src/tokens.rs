@@ -136,6 +136,25 @@ pub async fn verify<C: ConnectionTrait>(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ApiToken>, AuthError> {
+    let Some(t) = check(conn, token, now).await? else {
+        return Ok(None);
+    };
+    if use_due(&t, now) {
+        store::touch_api_token(conn, t.id, to_ms(now), TOUCH_GRANULARITY_MS).await?;
+    }
+    Ok(Some(t))
+}
+
+/// As [`verify`] without recording the use: one read. A caller that records uses later, in
+/// batches ([`record_uses`]), asks [`use_due`] whether this one needs recording.
+///
+/// # Errors
+/// [`AuthError::Store`] if the database fails (never turned into `None`).
+pub async fn check<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<ApiToken>, AuthError> {
     let token = token.trim();
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 200 {
         return Ok(None);
@@ -146,18 +165,28 @@ pub async fn verify<C: ConnectionTrait>(
         return Ok(None);
     };
     let t = ApiToken::from(row);
-    if !t.is_active(now) {
-        return Ok(None);
-    }
-    // A write only when the recorded use is older than the granularity: most requests of a
-    // busy client read and go.
-    let stale = t
-        .last_used_at
-        .is_none_or(|l| (now - l).num_milliseconds() >= TOUCH_GRANULARITY_MS);
-    if stale {
-        store::touch_api_token(conn, t.id, to_ms(now), TOUCH_GRANULARITY_MS).await?;
-    }
-    Ok(Some(t))
+    Ok(t.is_active(now).then_some(t))
+}
+
+/// Whether a use of `t` at `now` is to be recorded: its recorded use is older than the
+/// granularity (a minute), so most requests of a busy client read and go.
+pub fn use_due(t: &ApiToken, now: DateTime<Utc>) -> bool {
+    t.last_used_at
+        .is_none_or(|l| (now - l).num_milliseconds() >= TOUCH_GRANULARITY_MS)
+}
+
+/// Records a use at `now` of each of the tokens `ids` (those whose recorded use is older
+/// than the granularity), in one statement per thousand tokens.
+///
+/// # Errors
+/// [`AuthError::Store`] if the statement fails.
+pub async fn record_uses<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    store::touch_api_tokens(conn, ids, to_ms(now), TOUCH_GRANULARITY_MS).await?;
+    Ok(())
 }
 
 /// Every token, oldest first, revoked and expired ones included (see [`ApiToken::is_active`]).

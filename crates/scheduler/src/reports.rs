@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use docket_store::cycles::{self, NewReport, Submitted};
+use docket_store::cycles::{self, Cycle, NewReport, Submitted};
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 use uuid::Uuid;
 
@@ -34,14 +34,15 @@ pub async fn submit<C: ConnectionTrait + TransactionTrait>(
     let ids = projects.into_iter().map(|(c, p)| (c, p.id)).collect();
     // A savepoint when the caller already holds a transaction (report + its issues).
     let txn = conn.begin_with_options(docket_store::db::WRITE).await?;
-    let out = record(&txn, inputs, &ids, actor, now).await?;
+    let out = record(&txn, inputs, &ids, None, actor, now).await?;
     txn.commit().await?;
     Ok(out)
 }
 
 /// As [`submit`] with the projects already looked up (`ids`: code → id), in the caller's
 /// transaction: no lookup and no savepoint of its own, so a request that checked the
-/// projects itself pays for neither twice.
+/// projects itself pays for neither twice. `cycles` (week → cycle, read in this transaction
+/// by [`cycles::cycles_of_weeks`]) spares reading the weeks' cycles again; `None` reads them.
 ///
 /// # Errors
 /// [`SchedulerError::BadRows`] listing every code missing from `ids`;
@@ -50,6 +51,7 @@ pub async fn record<C: ConnectionTrait>(
     conn: &C,
     inputs: &[ReportInput],
     ids: &HashMap<String, Uuid>,
+    cycles: Option<&HashMap<String, Cycle>>,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Submitted>, SchedulerError> {
@@ -73,5 +75,9 @@ pub async fn record<C: ConnectionTrait>(
     if !bad.is_empty() {
         return Err(SchedulerError::BadRows(bad));
     }
-    Ok(cycles::submit_reports(conn, &rows, now.timestamp_millis()).await?)
+    let now_ms = now.timestamp_millis();
+    Ok(match cycles {
+        Some(read) => cycles::submit_reports_in(conn, &rows, read, now_ms).await?,
+        None => cycles::submit_reports(conn, &rows, now_ms).await?,
+    })
 }

@@ -99,6 +99,34 @@ pub async fn touch_api_token<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Records a use at `now` of each token in `ids` in one statement per batch, skipping those
+/// whose recorded use is less than `granularity_ms` old (as [`touch_api_token`]).
+///
+/// # Errors
+/// [`StoreError::Db`] if a statement fails.
+pub async fn touch_api_tokens<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+    now: i64,
+    granularity_ms: i64,
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(crate::sql::batch_rows(1).min(1_000)) {
+        let mut values: Vec<sea_orm::Value> = vec![now.into(), (now - granularity_ms).into()];
+        values.extend(chunk.iter().map(|id| sea_orm::Value::from(*id)));
+        conn.execute_raw(raw(
+            conn.get_database_backend(),
+            &format!(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id IN ({}) \
+                 AND (last_used_at IS NULL OR last_used_at <= $2)",
+                crate::sql::placeholders(3, chunk.len())
+            ),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Every token row, oldest first.
 ///
 /// # Errors

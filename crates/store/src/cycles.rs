@@ -204,6 +204,33 @@ pub async fn cycle<C: ConnectionTrait>(conn: &C, week: &str) -> Result<Option<Cy
     }
 }
 
+/// The opened cycles of `weeks`, by week, in one query (a week without a cycle is absent).
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn cycles_of_weeks<C: ConnectionTrait>(
+    conn: &C,
+    weeks: &[&str],
+) -> Result<std::collections::HashMap<String, Cycle>, StoreError> {
+    let mut out = std::collections::HashMap::with_capacity(weeks.len());
+    if weeks.is_empty() {
+        return Ok(out);
+    }
+    let backend = conn.get_database_backend();
+    for chunk in weeks.chunks(crate::sql::batch_rows(1)) {
+        let sql = format!(
+            "SELECT {CYCLE_COLS} FROM dispatch_cycles WHERE week IN ({})",
+            crate::sql::placeholders(1, chunk.len())
+        );
+        let values = chunk.iter().map(|w| (*w).into()).collect();
+        for r in conn.query_all_raw(stmt(backend, &sql, values)).await? {
+            let c = cycle_from(&r)?;
+            out.insert(c.week.clone(), c);
+        }
+    }
+    Ok(out)
+}
+
 /// The most recent cycle (by week), if any.
 ///
 /// # Errors

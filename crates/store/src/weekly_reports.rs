@@ -13,7 +13,7 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use uuid::Uuid;
 
 use crate::StoreError;
-use crate::cycles::{Cycle, coded, cycle};
+use crate::cycles::{Cycle, coded, cycles_of_weeks};
 use crate::sql::{insert_batched, stmt};
 
 /// A weekly report to record: the report as entered, resolved to its project.
@@ -59,17 +59,28 @@ pub async fn submit_reports<C: ConnectionTrait>(
     reports: &[NewReport],
     now_ms: i64,
 ) -> Result<Vec<Submitted>, StoreError> {
-    let backend = conn.get_database_backend();
     let weeks_of: Vec<String> = reports.iter().map(|r| r.input.week.to_string()).collect();
     let mut weeks: Vec<&str> = weeks_of.iter().map(String::as_str).collect();
     weeks.sort_unstable();
     weeks.dedup();
-    let mut cycles: HashMap<String, Cycle> = HashMap::new();
-    for w in &weeks {
-        if let Some(c) = cycle(conn, w).await? {
-            cycles.insert(w.to_string(), c);
-        }
-    }
+    let cycles = cycles_of_weeks(conn, &weeks).await?;
+    submit_reports_in(conn, reports, &cycles, now_ms).await
+}
+
+/// As [`submit_reports`], with the weeks' cycles already read by the caller in the same
+/// transaction (`cycles`: week → cycle, as [`cycles_of_weeks`] gives; a week absent has no
+/// cycle), so a request that checked them does not read them again.
+///
+/// # Errors
+/// [`StoreError::Db`] if a statement fails.
+pub async fn submit_reports_in<C: ConnectionTrait>(
+    conn: &C,
+    reports: &[NewReport],
+    cycles: &HashMap<String, Cycle>,
+    now_ms: i64,
+) -> Result<Vec<Submitted>, StoreError> {
+    let backend = conn.get_database_backend();
+    let weeks_of: Vec<String> = reports.iter().map(|r| r.input.week.to_string()).collect();
     let carry: Vec<Uuid> = reports
         .iter()
         .filter(|r| r.input.no_change)
@@ -164,45 +175,38 @@ pub async fn submit_reports<C: ConnectionTrait>(
         .code();
         // Exactly this submission's projects, in one order: naming them by "reports submitted
         // this millisecond" made two concurrent submissions in the same millisecond update
-        // each other's slots and deadlock on PostgreSQL.
-        let mut ids: Vec<Uuid> = out
-            .iter()
-            .filter(|s| &s.week == week)
-            .map(|s| s.project_id)
-            .collect();
+        // each other's slots and deadlock on PostgreSQL. The report just recorded is the
+        // slot's newest (the last of this submission's for a project named twice): its id is
+        // set directly rather than looked up, and the slots' new status comes back from the
+        // same statement.
+        let mut newest: HashMap<Uuid, Uuid> = HashMap::new();
+        for s in out.iter().filter(|s| &s.week == week) {
+            newest.insert(s.project_id, s.report_id);
+        }
+        let mut ids: Vec<(Uuid, Uuid)> = newest.into_iter().collect();
         ids.sort_unstable();
-        ids.dedup();
         let mut st = Vec::new();
-        for chunk in ids.chunks(crate::sql::batch_rows(1).min(500)) {
-            let list = crate::sql::placeholders(5, chunk.len());
-            let mut values: Vec<sea_orm::Value> = vec![
-                c.id.into(),
-                week.clone().into(),
-                status.into(),
-                now_ms.into(),
-            ];
-            values.extend(chunk.iter().map(|u| sea_orm::Value::from(*u)));
-            conn.execute_raw(stmt(
-                backend,
-                &format!(
-                    "UPDATE report_slots SET \
-                       status = CASE WHEN status = 'submitted' THEN 'submitted' ELSE $3 END, \
-                       report_id = (SELECT w.id FROM weekly_reports w WHERE w.project_id = report_slots.project_id \
-                                    AND w.week = $2 ORDER BY w.submitted_at DESC, w.id DESC LIMIT 1), \
-                       updated_at = $4 \
-                     WHERE cycle_id = $1 AND project_id IN ({list})"
-                ),
-                values,
-            ))
-            .await?;
-            let mut values: Vec<sea_orm::Value> = vec![c.id.into()];
-            values.extend(chunk.iter().map(|u| sea_orm::Value::from(*u)));
+        for chunk in ids.chunks(crate::sql::batch_rows(3).min(500)) {
+            let mut values: Vec<sea_orm::Value> = vec![c.id.into(), status.into(), now_ms.into()];
+            let mut cases = String::with_capacity(chunk.len() * 24);
+            for (i, (project, report)) in chunk.iter().enumerate() {
+                let at = 4 + 2 * i;
+                cases.push_str(&format!(" WHEN ${at} THEN ${}", at + 1));
+                values.push((*project).into());
+                values.push((*report).into());
+            }
+            let list = crate::sql::placeholders(4 + 2 * chunk.len(), chunk.len());
+            values.extend(chunk.iter().map(|(p, _)| sea_orm::Value::from(*p)));
             st.extend(
                 conn.query_all_raw(stmt(
                     backend,
                     &format!(
-                        "SELECT project_id, status FROM report_slots WHERE cycle_id = $1 AND project_id IN ({})",
-                        crate::sql::placeholders(2, chunk.len())
+                        "UPDATE report_slots SET \
+                           status = CASE WHEN status = 'submitted' THEN 'submitted' ELSE $2 END, \
+                           report_id = CASE project_id{cases} END, \
+                           updated_at = $3 \
+                         WHERE cycle_id = $1 AND project_id IN ({list}) \
+                         RETURNING project_id, status"
                     ),
                     values,
                 ))

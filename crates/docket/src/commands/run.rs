@@ -112,6 +112,10 @@ pub async fn run(app: &App, args: RunArgs, database_url: &str, lang: Lang) -> Cl
         r
     };
     let (served, worked) = tokio::join!(http, work);
+    // Token uses noted by the last requests, not yet recorded (a lost one is only a hint).
+    if let Err(e) = app.token_uses.flush(&app.db).await {
+        tracing::warn!(error = %e, "recording API token uses failed");
+    }
     worked?;
     served.map_err(|e| {
         CliError::failed(anyhow::anyhow!(tr!(

@@ -179,3 +179,59 @@ async fn no_change_carries_the_previous_report(t: &TestDb) {
     assert_eq!(row.progress, "本期无变化");
 }
 dual_test!(no_change_carries_the_previous_report);
+
+// A slot points at its project's newest report (the last of a batch naming it twice), an
+// in-time slot stays submitted when a late report follows, and the status is returned.
+async fn slots_point_at_the_newest_report(t: &TestDb) {
+    seed(t).await;
+    let c = &t.db.conn;
+    let p = ids(t).await;
+    let open = cycles::open_cycle(c, &new_cycle("2024-W37"), 1_000)
+        .await
+        .unwrap();
+    let first = cycles::submit_reports(c, &[report(&p, "P1", "2024-W37")], 1_500)
+        .await
+        .unwrap();
+    assert_eq!(first[0].slot_status, Some(SlotStatus::Submitted));
+    // After the deadline: P1 twice in one batch, P2 for the first time.
+    let read = cycles::cycles_of_weeks(c, &["2024-W37", "2024-W38"])
+        .await
+        .unwrap();
+    assert_eq!(read.len(), 1, "W38 has no cycle");
+    let batch = [
+        report(&p, "P1", "2024-W37"),
+        report(&p, "P2", "2024-W37"),
+        report(&p, "P1", "2024-W37"),
+    ];
+    let out = cycles::submit_reports_in(c, &batch, &read, 2_500)
+        .await
+        .unwrap();
+    let statuses: Vec<_> = out.iter().map(|s| (s.late, s.slot_status)).collect();
+    assert_eq!(
+        statuses,
+        [
+            (true, Some(SlotStatus::Submitted)),
+            (true, Some(SlotStatus::Late)),
+            (true, Some(SlotStatus::Submitted)),
+        ],
+        "an in-time submission is never downgraded"
+    );
+    use docket_store::entity::report_slots;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let slot = |project: uuid::Uuid| {
+        report_slots::Entity::find()
+            .filter(report_slots::Column::CycleId.eq(open.cycle.id))
+            .filter(report_slots::Column::ProjectId.eq(project))
+            .one(c)
+    };
+    let p1 = slot(p[0].1).await.unwrap().unwrap();
+    assert_eq!(
+        p1.report_id,
+        Some(out[2].report_id),
+        "the batch's last for P1"
+    );
+    let p2 = slot(p[1].1).await.unwrap().unwrap();
+    assert_eq!(p2.report_id, Some(out[1].report_id));
+    assert_eq!(p2.status, SlotStatus::Late.code());
+}
+dual_test!(slots_point_at_the_newest_report);
