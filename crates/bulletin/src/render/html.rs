@@ -26,6 +26,8 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// A table's frame: on a phone a wide table scrolls sideways instead of being cut off.
+const WRAP: &str = "overflow-x:auto;max-width:100%;";
 const TABLE: &str = "border-collapse:collapse;margin:8px 0 16px 0;font-size:13px;";
 const TH: &str = "border:1px solid #c8ccd2;padding:4px 8px;background:#eef1f5;text-align:center;";
 const TD: &str = "border:1px solid #c8ccd2;padding:4px 8px;";
@@ -76,7 +78,7 @@ fn legend(o: &mut String, b: &Bulletin) {
 }
 
 fn fig_table(out: &mut String, b: &Bulletin, rows: &[(String, &Fig)]) {
-    let _ = write!(out, "<table style=\"{TABLE}\">");
+    let _ = write!(out, "<div style=\"{WRAP}\"><table style=\"{TABLE}\">");
     header_row(out, &fig_headers(b.meta.language));
     for (name, f) in rows {
         let colour = if f.ahead_points >= 0.0 {
@@ -100,7 +102,7 @@ fn fig_table(out: &mut String, b: &Bulletin, rows: &[(String, &Fig)]) {
             fmt_growth(f.yoy_growth),
         );
     }
-    out.push_str("</tbody></table>");
+    out.push_str("</tbody></table></div>");
 }
 
 /// An inline SVG of horizontal bars: completion rate per group, with each group's target
@@ -258,7 +260,7 @@ pub fn render(b: &Bulletin) -> String {
             t(b, "本期无滞后项目。", "No project is lagging.")
         );
     } else {
-        let _ = write!(o, "<table style=\"{TABLE}\">");
+        let _ = write!(o, "<div style=\"{WRAP}\"><table style=\"{TABLE}\">");
         header_row(
             &mut o,
             &project_headers(
@@ -287,7 +289,7 @@ pub fn render(b: &Bulletin) -> String {
                 esc(&fmt_ahead(l.ahead_points, lang)),
             );
         }
-        o.push_str("</tbody></table>");
+        o.push_str("</tbody></table></div>");
     }
     if !b.not_reported.is_empty() {
         let _ = write!(
@@ -309,7 +311,7 @@ pub fn render(b: &Bulletin) -> String {
     );
     let _ = write!(o, "<p>{}</p>", esc(&super::start_sentence(b)));
     if !b.starts.lights.is_empty() {
-        let _ = write!(o, "<table style=\"{TABLE}\">");
+        let _ = write!(o, "<div style=\"{WRAP}\"><table style=\"{TABLE}\">");
         header_row(
             &mut o,
             &project_headers(
@@ -332,9 +334,9 @@ pub fn render(b: &Bulletin) -> String {
                 s.months_missed
             );
         }
-        o.push_str("</tbody></table>");
+        o.push_str("</tbody></table></div>");
     }
-    let _ = write!(o, "<table style=\"{TABLE}\">");
+    let _ = write!(o, "<div style=\"{WRAP}\"><table style=\"{TABLE}\">");
     let own = super::own_period_label(b);
     let ytd = super::ytd_label(b);
     header_row(&mut o, &[t(b, "前期节点", "Milestone"), &own, &ytd]);
@@ -347,7 +349,7 @@ pub fn render(b: &Bulletin) -> String {
             m.ytd
         );
     }
-    o.push_str("</tbody></table>");
+    o.push_str("</tbody></table></div>");
     let _ = write!(o, "<p>{}</p>", esc(&super::applications::land_sentence(b)));
 
     let _ = write!(
@@ -356,7 +358,7 @@ pub fn render(b: &Bulletin) -> String {
         t(b, "五、问题办理", "5. Issues")
     );
     let _ = write!(o, "<p>{}</p>", esc(&super::issues_sentence(b)));
-    let _ = write!(o, "<table style=\"{TABLE}\">");
+    let _ = write!(o, "<div style=\"{WRAP}\"><table style=\"{TABLE}\">");
     header_row(&mut o, &issue_headers(lang));
     for (name, f) in issue_groups(b, false) {
         let _ = write!(
@@ -373,7 +375,7 @@ pub fn render(b: &Bulletin) -> String {
                 .map_or("—".into(), |d| format!("{d:.1}"))
         );
     }
-    o.push_str("</tbody></table>");
+    o.push_str("</tbody></table></div>");
 
     if !b.indicators.is_empty() {
         let _ = write!(
@@ -381,7 +383,7 @@ pub fn render(b: &Bulletin) -> String {
             "<h2 style=\"{H2}\">{}</h2>",
             t(b, "六、全市投资指标", "6. City indicators")
         );
-        let _ = write!(o, "<table style=\"{TABLE}\">");
+        let _ = write!(o, "<div style=\"{WRAP}\"><table style=\"{TABLE}\">");
         header_row(
             &mut o,
             &match lang {
@@ -404,11 +406,11 @@ pub fn render(b: &Bulletin) -> String {
                 fmt_percent_opt(f.share)
             );
         }
-        o.push_str("</tbody></table>");
+        o.push_str("</tbody></table></div>");
     }
     let _ = write!(
         o,
-        "<h2 style=\"{H2}\">{}</h2><p>{}</p><table style=\"{TABLE}\">",
+        "<h2 style=\"{H2}\">{}</h2><p>{}</p><div style=\"{WRAP}\"><table style=\"{TABLE}\">",
         esc(&super::applications::heading(b)),
         esc(&super::applications::sentence(b))
     );
@@ -420,7 +422,7 @@ pub fn render(b: &Bulletin) -> String {
         }
         o.push_str("</tr>");
     }
-    o.push_str("</tbody></table>");
+    o.push_str("</tbody></table></div>");
     legend(&mut o, b);
     o.push_str("</div></body></html>\n");
     o
