@@ -1,12 +1,12 @@
 //! Benchmark W3: 10,000 projects with 12 months of progress and 52 weekly reports each.
 //! Prints the median of 5 runs for the JSON model and for all six outputs (model, JSON,
-//! HTML, text, XLSX, DOCX, PDF), on SQLite and PostgreSQL. Goals on PostgreSQL: model
+//! HTML, text, XLSX, DOCX, PDF), then for each output alone, on SQLite and PostgreSQL. Goals on PostgreSQL: model
 //! ≤ 0.5 s, all six ≤ 3 s (issue 13). Run with `cargo bench -p docket-bulletin`.
 
 use std::time::{Duration, Instant};
 
 use docket_bulletin::config::{Attachment, BulletinConfig};
-use docket_bulletin::{build, render_all};
+use docket_bulletin::{Format, build, render_all};
 use docket_domain::Amount;
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::config::CoreConfig;
@@ -167,6 +167,28 @@ async fn bench(name: &str, t: TestDb) {
             r.attachments[2].data.len(),
         );
     }
+    // Each output alone, one after another: where the time of "all six" goes.
+    let b = build(&t.db.conn, &core, &cfg, &cal, month)
+        .await
+        .expect("build");
+    let mut alone: Vec<(&str, Vec<Duration>)> = Vec::new();
+    for (label, format) in [
+        ("json", Format::Json),
+        ("html", Format::Html),
+        ("text", Format::Text),
+        ("xlsx", Format::Xlsx),
+        ("docx", Format::Docx),
+        ("pdf", Format::Pdf),
+    ] {
+        let times = (0..RUNS)
+            .map(|_| {
+                let t0 = Instant::now();
+                format.render(&b).expect("render");
+                t0.elapsed()
+            })
+            .collect();
+        alone.push((label, times));
+    }
     let (m, a) = (median(model_times), median(all_times));
     println!(
         "W3 {name:<8} model (JSON figures): {:>7.1} ms   all six outputs: {:>7.1} ms   (median of {RUNS}; {} lagging; json {} B, html {} B, text {} B, xlsx {} B, docx {} B, pdf {} B)",
@@ -180,6 +202,11 @@ async fn bench(name: &str, t: TestDb) {
         sizes.5,
         sizes.6
     );
+    let alone: Vec<String> = alone
+        .into_iter()
+        .map(|(label, times)| format!("{label} {:.1} ms", median(times).as_secs_f64() * 1e3))
+        .collect();
+    println!("W3 {name:<8} each output alone: {}", alone.join(", "));
 }
 
 fn main() {

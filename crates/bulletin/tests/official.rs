@@ -189,6 +189,55 @@ async fn pdf_is_an_official_document(t: &TestDb) {
 }
 dual_test!(pdf_is_an_official_document);
 
+// Rows known to fit on one line are set at that line's height without being measured; the
+// document must come out the same as when every row is measured: a lagging list over
+// several pages (header repeated) whose names run from short to wrapping, with wide Latin
+// letters, full-width letters, figures beside Chinese and a character outside the bounded
+// ranges; the seed's other tables (dates such as "2024年6月15日") beside it.
+async fn pdf_rows_of_one_line_match_measured_rows(t: &TestDb) {
+    use docket_bulletin::render::pdf::{RowHeights, render_with};
+    let mut b = september(t).await;
+    let first = b
+        .lagging
+        .first()
+        .expect("the seed has lagging projects")
+        .clone();
+    b.lagging = (0..150)
+        .map(|i| {
+            let mut l = first.clone();
+            l.code = format!("L{i:04}");
+            l.name = match i % 6 {
+                0 => format!("示例市第{i}号城市更新暨产业园区基础设施配套建设工程（一期）"),
+                1 => format!("项目{i}·Ⅱ期"),
+                2 => format!("{}{}", "项".repeat(i % 13), "W".repeat(i % 7)),
+                3 => format!("Ａ区{i}期WM%"),
+                4 => format!("{}年{}月开工", 2000 + i, i % 12 + 1),
+                _ => format!("项目{i}"),
+            };
+            l.owner_unit = "建设单位".repeat(1 + i % 4);
+            l.not_reported = i % 7 == 0;
+            l
+        })
+        .collect();
+    let known = render_with(&b, RowHeights::OneLineKnown).unwrap();
+    let measured = render_with(&b, RowHeights::Measured).unwrap();
+    let pages = |bytes: &[u8]| {
+        pdf_extract::Document::load_mem(bytes)
+            .unwrap()
+            .get_pages()
+            .len()
+    };
+    assert!(pages(&known) >= 5, "the list spans pages");
+    if known != measured {
+        let dir = std::env::temp_dir();
+        let (k, m) = (dir.join("one-line-known.pdf"), dir.join("measured.pdf"));
+        std::fs::write(&k, &known).unwrap();
+        std::fs::write(&m, &measured).unwrap();
+        panic!("the PDFs differ: {} and {}", k.display(), m.display());
+    }
+}
+dual_test!(pdf_rows_of_one_line_match_measured_rows);
+
 /// Every worksheet's XML in the workbook, by sheet file name, and `xl/workbook.xml`.
 fn xlsx_parts(bytes: &[u8]) -> (Vec<String>, String) {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");

@@ -37,6 +37,75 @@ pub struct FontSet {
     pub heading: Vec<String>,
     /// The body's families.
     pub body: Vec<String>,
+    advances: OnceLock<Advances>,
+}
+
+/// How wide the tables' characters are set at most, in ems, for the characters that every
+/// face of the body's first family has (so Typst takes them from that family, whichever
+/// weight): for each printable ASCII character its widest advance in those faces, and one
+/// bound for all of [`Advances::CJK`]. Other characters are not bounded: they may come
+/// from a face of other metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Advances {
+    ascii: [Option<f64>; 95],
+    cjk: f64,
+    /// Characters of [`Advances::CJK`] that some face lacks, in order.
+    cjk_missing: Vec<char>,
+}
+
+impl Advances {
+    /// The CJK characters bounded together: CJK symbols and punctuation, the unified
+    /// ideographs, full-width forms and the em dash.
+    pub const CJK: [(char, char); 4] = [
+        ('\u{2014}', '\u{2014}'),
+        ('\u{3000}', '\u{303f}'),
+        ('\u{4e00}', '\u{9fff}'),
+        ('\u{ff00}', '\u{ffef}'),
+    ];
+
+    fn of(fonts: &[Font]) -> Advances {
+        let faces: Vec<ttf_parser::Face> = fonts
+            .iter()
+            .filter_map(|f| ttf_parser::Face::parse(f.data(), f.index()).ok())
+            .collect();
+        // The widest advance of `c`, if every face has it.
+        let widest = |c: char| -> Option<f64> {
+            if faces.is_empty() {
+                return None;
+            }
+            faces.iter().try_fold(0.0, |m: f64, f| {
+                let units = f.glyph_hor_advance(f.glyph_index(c)?)?;
+                Some(m.max(f64::from(units) / f64::from(f.units_per_em())))
+            })
+        };
+        let mut ascii = [None; 95];
+        for (i, w) in ascii.iter_mut().enumerate() {
+            *w = widest(char::from(b' ' + i as u8));
+        }
+        let mut cjk = 0.0_f64;
+        let mut cjk_missing = Vec::new();
+        for c in Self::CJK.iter().flat_map(|&(a, b)| a..=b) {
+            match widest(c) {
+                Some(w) => cjk = cjk.max(w),
+                None => cjk_missing.push(c),
+            }
+        }
+        Advances {
+            ascii,
+            cjk,
+            cjk_missing,
+        }
+    }
+
+    /// The widest `c` is set, in ems; `None` when it is not bounded.
+    pub fn of_char(&self, c: char) -> Option<f64> {
+        if (' '..='~').contains(&c) {
+            return self.ascii[c as usize - 0x20];
+        }
+        let bounded = Self::CJK.iter().any(|&(a, b)| (a..=b).contains(&c))
+            && self.cjk_missing.binary_search(&c).is_err();
+        bounded.then_some(self.cjk)
+    }
 }
 
 impl FontSet {
@@ -49,6 +118,19 @@ impl FontSet {
                 Font::new(Bytes::new(data), slot.index)
             })
             .clone()
+    }
+
+    /// How wide the tables' characters are set at most ([`Advances`]); worked out on
+    /// first use, which reads the body family's faces.
+    pub fn advances(&self) -> &Advances {
+        self.advances.get_or_init(|| {
+            let family = self.body.first();
+            let faces: Vec<Font> = (0..self.slots.len())
+                .filter(|&i| self.book.info(i).map(|info| &info.family) == family)
+                .filter_map(|i| self.font(i))
+                .collect();
+            Advances::of(&faces)
+        })
     }
 }
 
@@ -156,5 +238,6 @@ fn scan(cfg: &FontsConfig) -> Result<FontSet, BulletinError> {
         title: next(),
         heading: next(),
         body: next(),
+        advances: OnceLock::new(),
     })
 }
