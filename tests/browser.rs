@@ -89,6 +89,9 @@ async fn shot(c: &Client, backend: &str, name: &str) {
     std::fs::write(shots().join(format!("{backend}-{name}.png")), png).expect("write png");
 }
 
+/// A real 8×6 PNG (a site photo as a phone would send it, only smaller).
+const SITE_PHOTO: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x08\x00\x00\x00\x06\x08\x02\x00\x00\x00\x71\x67\x48\xac\x00\x00\x00\x11\x49\x44\x41\x54\x78\xda\x63\xb0\xaa\x75\xc1\x8a\x18\x06\x52\x02\x00\xc9\x29\x2f\x11\x80\xc3\xa4\x11\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
 /// Accessibility basics of the page shown: Chinese, every input labelled, every button and
 /// button-styled link reachable by keyboard.
 async fn accessible(c: &Client, what: &str) {
@@ -353,7 +356,7 @@ async fn people_work_through_the_pages(t: &TestDb) {
         .unwrap();
     fill(&c, "#problem_title_1", "配套资金未到位").await;
     let photo = dir.path().join("现场.png");
-    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR site photo bytes").unwrap();
+    std::fs::write(&photo, SITE_PHOTO).unwrap();
     fill(&c, "#photos", photo.to_str().unwrap()).await;
     click_text(&c, "提交周报").await;
     let text = body_text(&c).await;
@@ -374,6 +377,36 @@ async fn people_work_through_the_pages(t: &TestDb) {
     assert_eq!(ours.len(), 1, "{reports}");
     let files: Vec<_> = walk(&dir.path().join("data/files"));
     assert_eq!(files.len(), 1, "the photo stored once, by content");
+
+    // The project page shows the week's report with its photo, which the browser loads.
+    c.goto(&s.url("/projects/SZ2024003")).await.unwrap();
+    accessible(&c, "project page").await;
+    let text = body_text(&c).await;
+    for want in ["近期周报", "主体结构施工至第12层", "本周 125.5 万元"] {
+        assert!(text.contains(want), "project page lacks {want:?}: {text}");
+    }
+    let shown = c
+        .execute_async(
+            r#"
+            const done = arguments[arguments.length - 1];
+            const img = document.querySelector('.photos img');
+            if (!img) { done(null); return; }
+            img.scrollIntoView();
+            const report = () => done({ width: img.naturalWidth, alt: img.alt });
+            if (img.complete && img.naturalWidth) { report(); return; }
+            img.addEventListener('load', report, { once: true });
+            img.addEventListener('error', report, { once: true });
+            "#,
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(
+        shown["width"], 8,
+        "the photo is served and decoded: {shown}"
+    );
+    assert_eq!(shown["alt"], "现场照片：现场.png");
+    shot(&c, backend, "04b-project-report-photo").await;
 
     // 2. Another unit's project and issue: the Chinese 403 page.
     for path in [

@@ -27,10 +27,15 @@ pub enum Owner {
 }
 
 impl Owner {
+    /// The stored kind of a weekly report's attachments.
+    const REPORT: &'static str = "report";
+    /// The stored kind of an issue's attachments.
+    const ISSUE: &'static str = "issue";
+
     fn kind(self) -> &'static str {
         match self {
-            Owner::Report(_) => "report",
-            Owner::Issue(_) => "issue",
+            Owner::Report(_) => Self::REPORT,
+            Owner::Issue(_) => Self::ISSUE,
         }
     }
 
@@ -42,8 +47,8 @@ impl Owner {
 
     fn parse(kind: &str, id: Uuid) -> Option<Owner> {
         match kind {
-            "report" => Some(Owner::Report(id)),
-            "issue" => Some(Owner::Issue(id)),
+            Self::REPORT => Some(Owner::Report(id)),
+            Self::ISSUE => Some(Owner::Issue(id)),
             _ => None,
         }
     }
@@ -275,6 +280,25 @@ pub async fn list_files(app: &App, actor: &Actor, owner: Owner) -> AppResult<Vec
             .map(StoredFile::from)
             .collect(),
     )
+}
+
+/// The files of the weekly reports `ids`, by report, oldest first; for a caller that has
+/// checked the reader may see the reports' project.
+///
+/// # Errors
+/// Unexpected if the database fails.
+pub(crate) async fn of_reports(
+    app: &App,
+    ids: &[Uuid],
+) -> AppResult<std::collections::BTreeMap<Uuid, Vec<StoredFile>>> {
+    let mut by_report: std::collections::BTreeMap<Uuid, Vec<StoredFile>> = Default::default();
+    for row in docket_store::attachments::of_objects(&app.db.conn, Owner::REPORT, ids).await? {
+        by_report
+            .entry(row.object_id)
+            .or_default()
+            .push(StoredFile::from(row));
+    }
+    Ok(by_report)
 }
 
 /// One file with its bytes, if `actor` may see what it belongs to.

@@ -33,6 +33,8 @@ pub struct ProjectView {
     pub issues: Vec<docket_workflow::service::IssueSummary>,
     /// Plans per year, monthly progress, milestones and field changes from imports.
     pub history: docket_store::project_history::ProjectHistory,
+    /// The files (site photos) of its weekly reports, by report id.
+    pub report_files: std::collections::BTreeMap<uuid::Uuid, Vec<crate::files::StoredFile>>,
 }
 
 /// Project `code` (of `year`'s plan, or the latest) if `actor` may see it, with its issues.
@@ -68,10 +70,15 @@ pub async fn show_project(
         Some(id) => docket_store::project_history::project_history(&app.db.conn, id).await?,
         None => Default::default(),
     };
+    // Whoever may see the project may see its reports' files (both are the office's and
+    // the owner unit's).
+    let report_ids: Vec<uuid::Uuid> = history.reports.iter().map(|r| r.id).collect();
+    let report_files = crate::files::of_reports(app, &report_ids).await?;
     Ok(ProjectView {
         project,
         issues,
         history,
+        report_files,
     })
 }
 

@@ -50,3 +50,25 @@ pub async fn get<C: ConnectionTrait>(
 ) -> Result<Option<attachments::Model>, StoreError> {
     Ok(attachments::Entity::find_by_id(id).one(conn).await?)
 }
+
+/// The attachments of the objects `ids` of one `kind`, by object, oldest first.
+///
+/// # Errors
+/// [`StoreError::Db`] if the query fails.
+pub async fn of_objects<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+    ids: &[Uuid],
+) -> Result<Vec<attachments::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(attachments::Entity::find()
+        .filter(attachments::Column::ObjectKind.eq(kind))
+        .filter(attachments::Column::ObjectId.is_in(ids.iter().copied()))
+        .order_by_asc(attachments::Column::ObjectId)
+        .order_by_asc(attachments::Column::UploadedAt)
+        .order_by_asc(attachments::Column::Id)
+        .all(conn)
+        .await?)
+}

@@ -84,6 +84,8 @@ pub struct ProjectDiff {
 /// A weekly report of the project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportEntry {
+    /// The report's id (its attachments belong to it).
+    pub id: Uuid,
     /// ISO week, `YYYY-Www`.
     pub week: String,
     /// This week's completed investment (yuan), if given.
@@ -192,6 +194,7 @@ pub async fn project_history<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|w| ReportEntry {
+            id: w.id,
             week: w.week,
             week_amount_yuan: w.week_amount_yuan,
             ytd_completed_yuan: w.ytd_completed_yuan,

@@ -31,7 +31,8 @@ pub async fn list(
     )))
 }
 
-/// One project with its plan, progress and its issues.
+/// One project with its plan, progress, weekly reports (and their files, by report id) and
+/// its issues.
 #[utoipa::path(get, path = "/api/projects/{code}", tag = "projects",
     params(("code" = String, Path, description = "project code"), ProjectQuery),
     responses((status = 200, description = "the project"), (status = 404, description = "no such project (or not visible)")),

@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use docket_app::dashboard::TrendPoint;
 use docket_bulletin::Format;
 use docket_bulletin::formula::{Light, classify, fmt_percent};
-use docket_domain::period::Month;
+use docket_domain::period::{IsoWeek, Month};
 use docket_domain::project::{Category, Level, Stage};
 use serde::Deserialize;
 
@@ -152,9 +152,10 @@ pub(crate) async fn project(
             }
         })
         .collect();
+    let reports = recent_reports(&s, &v);
     let pj = &v.project;
     let ctx = minijinja::context! {
-        progress, milestones, changes,
+        progress, milestones, changes, reports,
         me => p.me(&s),
         code => pj.code.clone(), name => pj.name.clone(),
         level => level(&pj.level),
@@ -170,6 +171,47 @@ pub(crate) async fn project(
         issues,
     };
     s.pages.render(&s, StatusCode::OK, "project.html", ctx)
+}
+
+/// Weekly reports the project page shows, newest first.
+const RECENT_REPORTS: usize = 8;
+
+/// The project's latest weekly reports as the page shows them: the week with its dates, the
+/// report's text, late marks, who and when, and its site photos.
+fn recent_reports(s: &HttpState, v: &docket_app::projects::ProjectView) -> Vec<minijinja::Value> {
+    v.history
+        .reports
+        .iter()
+        .rev()
+        .take(RECENT_REPORTS)
+        .map(|r| {
+            let files: Vec<_> = v
+                .report_files
+                .get(&r.id)
+                .into_iter()
+                .flatten()
+                .map(|f| {
+                    minijinja::context! {
+                        id => f.id.to_string(), name => f.name.clone(),
+                        image => f.is_image(), kind => f.kind_label(), size => f.size_label(),
+                    }
+                })
+                .collect();
+            minijinja::context! {
+                week => IsoWeek::parse(&r.week).map_or_else(|_| r.week.clone(), view::week_span_label),
+                progress => if r.no_change { "本周无变化".to_string() } else { r.progress.clone() },
+                milestones => r.milestones.clone(),
+                problems => r.problems.clone(),
+                next => r.next_week_plan.clone(),
+                week_amount => r.week_amount_yuan.map(view::wan),
+                ytd => r.ytd_completed_yuan.map(view::wan),
+                late => if r.late_entry { Some("补报") } else if r.late { Some("迟报") } else { None },
+                by => view::who(s, &r.submitted_by),
+                at => view::time(s, docket_store::time::from_ms(r.submitted_at)),
+                files,
+            }
+        })
+        .collect()
 }
 
 /// `?month=2024-09&sent=3`.

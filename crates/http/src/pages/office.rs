@@ -93,7 +93,7 @@ pub(crate) async fn week(
     let ctx = minijinja::context! {
         me => p.me(&s),
         week => week.to_string(),
-        week_label => format!("{}年第{}周", week.year(), week.week()),
+        week_label => view::week_label(week),
         prev => IsoWeek::containing(week.monday() - chrono::Duration::days(1)).to_string(),
         next => week.next().to_string(),
         opened => sheet.is_some(),

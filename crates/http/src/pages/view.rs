@@ -117,6 +117,22 @@ pub(crate) fn date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
+/// "2024年第39周".
+pub(crate) fn week_label(week: IsoWeek) -> String {
+    format!("{}年第{}周", week.year(), week.week())
+}
+
+/// "2024年第39周（9月23日—9月29日）".
+pub(crate) fn week_span_label(week: IsoWeek) -> String {
+    let sunday = week.monday() + chrono::Duration::days(6);
+    format!(
+        "{}（{}—{}）",
+        week_label(week),
+        week.monday().format("%-m月%-d日"),
+        sunday.format("%-m月%-d日")
+    )
+}
+
 /// A UTC instant as `2026-12-09 17:00` in the office's time zone.
 pub(crate) fn time(s: &HttpState, t: DateTime<Utc>) -> String {
     t.with_timezone(&s.app.workflow.settings.tz())

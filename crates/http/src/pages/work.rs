@@ -90,7 +90,7 @@ pub(crate) async fn page(State(s): State<HttpState>, p: Person) -> Response {
     let ctx = minijinja::context! {
         me => p.me(&s),
         empty => work.is_empty(),
-        week_label => format!("{}年第{}周", week.year(), week.week()),
+        week_label => view::week_label(week),
         reports,
         groups => minijinja::Value::from(minijinja::value::Serde(&groups)),
     };
