@@ -2,9 +2,24 @@
 //! the official document (公文) in DOCX and PDF read back, bad input exiting 2, and
 //! `bulletin send` queuing once per recipient.
 
-use docket_testkit::{TestDb, dual_test};
+use docket_testkit::{DocxBody, TestDb, docx_body, dual_test};
 
 use crate::cli::{docket, import_sample, sample_config, stderr, stdout};
+
+/// `bulletin build --month 2024-09 --format FORMAT --out DIR/b.FORMAT`: succeeds, prints
+/// nothing, and the file's bytes.
+fn september_as(t: &TestDb, cfg: &std::path::Path, dir: &std::path::Path, format: &str) -> Vec<u8> {
+    let out = dir.join(format!("b.{format}"));
+    let args = [
+        "bulletin", "build", "--month", "2024-09", "--format", format, "--out",
+    ];
+    let mut args: Vec<&str> = args.to_vec();
+    args.push(out.to_str().expect("UTF-8 path"));
+    let o = docket(&t.url, cfg, &args);
+    assert!(o.status.success(), "{format}: {}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    std::fs::read(&out).expect("the bulletin file")
+}
 
 async fn bulletin_build_and_send(t: &TestDb) {
     import_sample(
@@ -50,24 +65,7 @@ async fn bulletin_build_and_send(t: &TestDb) {
 
     let dir = tempfile::tempdir().unwrap();
     for format in ["html", "text", "xlsx"] {
-        let out = dir.path().join(format!("b.{format}"));
-        let o = docket(
-            &t.url,
-            &cfg,
-            &[
-                "bulletin",
-                "build",
-                "--month",
-                "2024-09",
-                "--format",
-                format,
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert!(o.status.success(), "{format}: {}", stderr(&o));
-        assert!(stdout(&o).is_empty());
-        let bytes = std::fs::read(&out).unwrap();
+        let bytes = september_as(t, &cfg, dir.path(), format);
         if format != "xlsx" {
             let text = String::from_utf8(bytes).unwrap();
             assert!(text.contains("92.0%") && text.contains("87.6%"), "{format}");
@@ -133,28 +131,6 @@ async fn empty_bulletins_are_refused(t: &TestDb) {
 }
 dual_test!(empty_bulletins_are_refused);
 
-/// The text of `word/document.xml` in a DOCX, tags removed, and the XML itself.
-fn docx_text(bytes: &[u8]) -> (String, String) {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("DOCX is a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in xml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    (text, xml)
-}
-
 /// The sample city's September bulletin as DOCX and PDF through the CLI: A4, 期号, 印发日期
 /// (today in the office's zone), every section title, the sample's figures (省重点 87.6%,
 /// its continuing projects 92.0%, +17.0 points against the linear 75%), 报/发 lines; the
@@ -182,26 +158,9 @@ async fn bulletin_docx_and_pdf(t: &TestDb) {
     let before = today();
     let mut texts = Vec::new();
     for format in ["docx", "pdf"] {
-        let out = dir.path().join(format!("b.{format}"));
-        let o = docket(
-            &t.url,
-            &cfg,
-            &[
-                "bulletin",
-                "build",
-                "--month",
-                "2024-09",
-                "--format",
-                format,
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert!(o.status.success(), "{format}: {}", stderr(&o));
-        assert!(stdout(&o).is_empty());
-        let bytes = std::fs::read(&out).unwrap();
+        let bytes = september_as(t, &cfg, dir.path(), format);
         let text = if format == "docx" {
-            let (text, xml) = docx_text(&bytes);
+            let DocxBody { text, xml } = docx_body(&bytes);
             assert!(xml.contains(r#"<w:pgSz w:w="11906" w:h="16838""#), "A4");
             assert!(xml.contains("<w:tblHeader />"), "repeated header rows");
             text

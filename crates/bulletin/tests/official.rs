@@ -12,7 +12,7 @@ use docket_bulletin::config::{BulletinConfig, DocumentConfig};
 use docket_bulletin::{BulletinError, Format, build};
 use docket_domain::calendar::WorkCalendar;
 use docket_domain::period::Month;
-use docket_testkit::{TestDb, dual_test};
+use docket_testkit::{DocxBody, TestDb, docx_body, dual_test};
 
 const SECTIONS: [&str; 5] = [
     "一、总体情况",
@@ -52,33 +52,12 @@ async fn september(t: &TestDb) -> docket_bulletin::Bulletin {
     b
 }
 
-/// The text of a DOCX: `word/document.xml` with the tags removed.
-fn docx_text(bytes: &[u8]) -> (String, String) {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in xml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    (xml, text)
-}
-
 // The DOCX: A4, red masthead, 期号, 印发日期, sections, figures, repeated unsplit table
 // headers, 报/发 lines, page-number fields in odd and even footers.
 async fn docx_is_an_official_document(t: &TestDb) {
     let b = september(t).await;
     let bytes = Format::Docx.render(&b).unwrap();
-    let (xml, text) = docx_text(&bytes);
+    let DocxBody { xml, text } = docx_body(&bytes);
     for s in [
         "示例市重点项目建设通报",
         "第8期",

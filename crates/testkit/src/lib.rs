@@ -11,15 +11,17 @@
 //!   bucket).
 //! - Fixtures shared by the crates' tests and benchmarks: [`core_config`], [`calendar`],
 //!   [`beijing`], [`project`] and [`seed_projects`], [`TempTemplates`]; [`Docket`] runs the
-//!   built binary.
+//!   built binary; [`docx_body`] reads a DOCX back.
 
 mod cli;
+mod docx;
 mod fixtures;
 mod s3;
 mod smtp;
 
 pub use cli::{Docket, stderr, stdout};
 use docket_store::{Db, connect, migrate};
+pub use docx::{DocxBody, docx_body};
 pub use fixtures::{
     TempTemplates, beijing, calendar, config_dir, core_config, project, repo_root, seed_projects,
 };
