@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use docket_app::dashboard::TrendPoint;
 use docket_bulletin::Format;
 use docket_bulletin::formula::{Light, classify, fmt_percent};
-use docket_domain::period::{IsoWeek, Month};
+use docket_domain::period::Month;
 use docket_domain::project::{Category, Level, Stage};
 use serde::Deserialize;
 
@@ -121,7 +121,7 @@ pub(crate) async fn project(
         .take(12)
         .map(|m| {
             minijinja::context! {
-                month => m.month.clone(),
+                month => view::period(&m.month),
                 ytd => view::wan(m.ytd_completed_yuan),
                 prior => m.prior_ytd_completed_yuan.map(view::wan),
             }
@@ -198,7 +198,7 @@ fn recent_reports(s: &HttpState, v: &docket_app::projects::ProjectView) -> Vec<m
                 })
                 .collect();
             minijinja::context! {
-                week => IsoWeek::parse(&r.week).map_or_else(|_| r.week.clone(), view::week_span_label),
+                week => view::period(&r.week),
                 progress => if r.no_change { "本周无变化".to_string() } else { r.progress.clone() },
                 milestones => r.milestones.clone(),
                 problems => r.problems.clone(),

@@ -93,18 +93,7 @@ pub(crate) fn change(field: &str, value: Option<&str>) -> (String, String) {
 /// `2026年11月` (the text itself when it is neither).
 pub(crate) fn period(code: &str) -> String {
     if let Ok(w) = IsoWeek::parse(code) {
-        let (mon, sun) = (w.monday(), w.day(Weekday::Sun));
-        let to = if mon.year() == sun.year() {
-            sun.format("%-m月%-d日").to_string()
-        } else {
-            date(sun)
-        };
-        let from = if mon.year() == sun.year() {
-            mon.format("%-m月%-d日").to_string()
-        } else {
-            date(mon)
-        };
-        return format!("{}年第{}周（{from}—{to}）", w.year(), w.week());
+        return week_span_label(w);
     }
     match Month::parse(code) {
         Ok(m) => format!("{}年{}月", m.year(), m.month()),
@@ -122,15 +111,18 @@ pub(crate) fn week_label(week: IsoWeek) -> String {
     format!("{}年第{}周", week.year(), week.week())
 }
 
-/// "2024年第39周（9月23日—9月29日）".
-pub(crate) fn week_span_label(week: IsoWeek) -> String {
-    let sunday = week.monday() + chrono::Duration::days(6);
-    format!(
-        "{}（{}—{}）",
-        week_label(week),
-        week.monday().format("%-m月%-d日"),
-        sunday.format("%-m月%-d日")
-    )
+/// "2024年第39周（9月23日—9月29日）"; a week across the new year gives both dates' years.
+pub(crate) fn week_span_label(w: IsoWeek) -> String {
+    let (mon, sun) = (w.monday(), w.day(Weekday::Sun));
+    let (from, to) = if mon.year() == sun.year() {
+        (
+            mon.format("%-m月%-d日").to_string(),
+            sun.format("%-m月%-d日").to_string(),
+        )
+    } else {
+        (date(mon), date(sun))
+    };
+    format!("{}（{from}—{to}）", week_label(w))
 }
 
 /// A UTC instant as `2026-12-09 17:00` in the office's time zone.
