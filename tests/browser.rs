@@ -532,12 +532,15 @@ async fn people_work_through_the_pages(t: &TestDb) {
             "配套资金未到位",
         ),
         ("/dashboard".to_string(), "13-dashboard", "重点项目看板"),
+        ("/office/schedules".to_string(), "15-schedules", "执行记录"),
     ] {
         c.goto(&s.url(&path)).await.unwrap();
         accessible(&c, name).await;
         let text = body_text(&c).await;
         assert!(text.contains(expect), "{path}: {text}");
-        for code in ["assigned", "accepted", "closed", "funding", "land"] {
+        for code in [
+            "assigned", "accepted", "closed", "funding", "land", "remind", "bulletin",
+        ] {
             assert!(!text.contains(code), "{path} shows the code {code}: {text}");
         }
         shot(&c, backend, name).await;

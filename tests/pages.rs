@@ -1,7 +1,7 @@
 //! Pages over plain HTTP (what the browser test does not cover): a file that only claims to
 //! be a photo is refused next to its field and nothing is written; another unit's attachment
 //! is not served; the office's queue filters; every page needs a session and the office's
-//! pages the office. Each on both backends.
+//! pages the office; the office pauses and resumes schedules. Each on both backends.
 
 use docket_testkit::{SmtpSink, TestDb, dual_test};
 use reqwest::header::COOKIE;
@@ -225,3 +225,120 @@ async fn pages_guard_files_and_filter(t: &TestDb) {
     assert!(html.contains("配套资金未到位") && html.contains("征地拆迁未完成"));
 }
 dual_test!(pages_guard_files_and_filter);
+
+async fn post_form(
+    s: &Server,
+    session: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let r = s
+        .http
+        .post(s.url(path))
+        .header(COOKIE, format!("docket_session={session}"))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+// 定时任务: the office pauses 催报 with a reason and resumes it from the page; the page, the
+// ledger (`schedule history`) and a second pause agree; the form needs its CSRF field, an
+// unknown schedule is refused, and only the office may open the page.
+async fn office_pauses_and_resumes_schedules(t: &TestDb) {
+    import_sample(&t.url, &["projects"]);
+    let sink = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.url, dir.path(), Some(&sink.url())).await;
+    let office = session(&s, &sink, "chen.zhiyuan@example.gov.cn").await;
+
+    let (status, html) = get(&s, &office, "/office/schedules").await;
+    assert_eq!(status, 200, "{html}");
+    for want in [
+        "定时任务",
+        "开启调度",
+        "催报",
+        "结束调度",
+        "月通报",
+        "运行中",
+        "最近几期",
+    ] {
+        assert!(html.contains(want), "lacks {want:?}: {html}");
+    }
+    assert!(!html.contains("已暂停"), "nothing paused yet");
+    assert!(!html.contains(">remind<"), "no codes shown");
+    let csrf = csrf_field(&html);
+
+    let (status, _) = post_form(
+        &s,
+        &office,
+        "/office/schedules/remind",
+        &[("action", "pause"), ("reason", "春节假期停报")],
+    )
+    .await;
+    assert_eq!(status, 403, "no CSRF field, no change");
+    let pause = [
+        ("csrf", csrf.as_str()),
+        ("action", "pause"),
+        ("reason", "春节假期停报"),
+    ];
+    let r = s
+        .http
+        .post(s.url("/office/schedules/remind"))
+        .header(COOKIE, format!("docket_session={office}"))
+        .form(&pause)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, html) = get(&s, &office, "/office/schedules").await;
+    assert!(html.contains("已暂停"), "{html}");
+    assert!(html.contains("春节假期停报"), "{html}");
+    assert!(html.contains("陈志远"), "who paused it: {html}");
+    let o = docket(
+        &t.url,
+        &sample_config(),
+        &[
+            "schedule",
+            "history",
+            "--schedule",
+            "remind",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["event"] == "pause"
+                && l["outcome"].as_str().unwrap_or("").contains("春节假期停报")),
+        "{lines}"
+    );
+
+    let (status, html) = post_form(&s, &office, "/office/schedules/remind", &pause).await;
+    assert_eq!(status, 409, "already paused: {html}");
+    assert!(html.contains("已是此状态"), "{html}");
+    let (status, _) = post_form(&s, &office, "/office/schedules/nightly", &pause).await;
+    assert_eq!(status, 400, "no such schedule");
+
+    let (status, _) = post_form(
+        &s,
+        &office,
+        "/office/schedules/remind",
+        &[("csrf", csrf.as_str()), ("action", "resume")],
+    )
+    .await;
+    assert_eq!(status, 303, "back to the list");
+    let (_, html) = get(&s, &office, "/office/schedules").await;
+    assert!(!html.contains("已暂停"), "resumed: {html}");
+
+    let owner = session(&s, &sink, "huang.wei@huahai.example.com").await;
+    let (status, _) = get(&s, &owner, "/office/schedules").await;
+    assert_eq!(status, 403);
+}
+dual_test!(office_pauses_and_resumes_schedules);

@@ -29,6 +29,59 @@ pub async fn schedule_history(app: &App, schedule: Option<&str>) -> AppResult<Ve
     Ok(docket_store::scheduling::list_firings(&app.db.conn, schedule).await?)
 }
 
+/// One schedule as the office manages it: whether it is paused, and its next firings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScheduleState {
+    /// The ledger name (`open`, `remind`, …, `job:NAME`).
+    pub name: String,
+    /// The pause in force, if any: since when, by whom, why.
+    pub paused: Option<docket_store::schedule_pauses::Pause>,
+    /// Its next firings (reminder rounds included), at most [`NEXT_FIRINGS`].
+    pub next: Vec<PreviewLine>,
+}
+
+/// How many coming firings [`schedule_states`] lists per schedule.
+pub const NEXT_FIRINGS: usize = 3;
+
+/// Every schedule with its pause in force and its next firings within eight weeks, for the
+/// office.
+///
+/// # Errors
+/// Not permitted (only the office); unexpected if the database fails.
+pub async fn schedule_states(app: &App, actor: &Actor) -> AppResult<Vec<ScheduleState>> {
+    require_office(actor, "manage the schedules")?;
+    let pauses = pauses::pauses(&app.db.conn).await?;
+    let preview = preview_schedules(app, 8).await?;
+    Ok(app
+        .scheduler
+        .schedule_names()
+        .into_iter()
+        .map(|name| {
+            let ledger = app
+                .scheduler
+                .schedule_name(&name)
+                .unwrap_or_else(|| name.clone());
+            let next = preview
+                .iter()
+                .filter(|l| {
+                    l.schedule == ledger || (ledger == "remind" && l.schedule.starts_with("remind"))
+                })
+                .take(NEXT_FIRINGS)
+                .cloned()
+                .collect();
+            let paused = pauses
+                .iter()
+                .find(|p| p.schedule == ledger && p.until.is_none())
+                .cloned();
+            ScheduleState {
+                name: ledger,
+                paused,
+                next,
+            }
+        })
+        .collect())
+}
+
 /// A schedule's pause or resume, as recorded and shown.
 pub type PauseEvent = docket_store::schedule_pauses::PauseEvent;
 

@@ -12,6 +12,19 @@ use crate::error::SchedulerError;
 /// The built-in schedules' ledger names.
 pub const BUILT_IN: &[&str] = &["open", "remind", "close", "bulletin", "calendar_alarm"];
 
+/// A schedule's name as the office says it: 开启调度, 催报 (the reminder rounds too), 结束调度,
+/// 月通报, 日历提醒; a custom job by its own name (without `job:`).
+pub fn schedule_label_zh(name: &str) -> String {
+    match name {
+        "open" => "开启调度".into(),
+        "close" => "结束调度".into(),
+        "bulletin" => "月通报".into(),
+        "calendar_alarm" => "日历提醒".into(),
+        n if n.starts_with("remind") => "催报".into(),
+        n => n.strip_prefix("job:").unwrap_or(n).to_string(),
+    }
+}
+
 impl Scheduler {
     /// Splits the occurrences the ledger does not hold yet (`done` are the recorded
     /// (schedule, period) pairs) into those to decide on and those to skip because their

@@ -93,17 +93,13 @@ pub struct PreviewArgs {
 
 /// A schedule's name in words (开启调度, 催报 …); a custom job by its own name.
 fn schedule_name(lang: Lang, name: &str) -> String {
-    let zh = match name {
-        "open" => "开启调度",
-        "close" => "结束调度",
-        "bulletin" => "月通报",
-        "calendar_alarm" => "日历提醒",
-        n if n.starts_with("remind") => "催报",
-        _ => return name.to_string(),
-    };
+    let built_in = docket_scheduler::pause::BUILT_IN
+        .iter()
+        .any(|b| name.starts_with(b));
     match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => words::en(name),
+        Lang::Zh => docket_scheduler::pause::schedule_label_zh(name),
+        Lang::En if built_in => words::en(name),
+        Lang::En => name.to_string(),
     }
 }
 

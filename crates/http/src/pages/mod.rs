@@ -13,6 +13,7 @@ mod leaders;
 mod office;
 mod person;
 mod report;
+mod schedules;
 mod signin;
 mod view;
 mod work;
@@ -47,6 +48,7 @@ const PAGES: &[&str] = &[
     "dashboard.html",
     "office_holds.html",
     "office_hold.html",
+    "office_schedules.html",
 ];
 
 pub(crate) fn routes() -> Router<HttpState> {
@@ -75,6 +77,8 @@ pub(crate) fn routes() -> Router<HttpState> {
             "/office/holds/{number}",
             get(holds::show).post(holds::decide),
         )
+        .route("/office/schedules", get(schedules::page))
+        .route("/office/schedules/{name}", post(schedules::change))
         .route(
             "/login",
             get(signin::login_form).post(signin::login_request),
