@@ -1,6 +1,6 @@
 //! The JSON API over the real `docket run`: health, OpenAPI, bearer auth (401/403), the
-//! full issue lifecycle, object-level access, a multipart import with bad rows, metrics,
-//! and a clean stop on SIGTERM. Each on SQLite and PostgreSQL.
+//! full issue lifecycle, object-level access, a multipart import with bad rows, schedules
+//! paused and resumed, metrics, and a clean stop on SIGTERM. Each on SQLite and PostgreSQL.
 
 use docket_testkit::{TestDb, dual_test};
 use serde_json::{Value, json};
@@ -309,3 +309,69 @@ async fn multipart_import_with_bad_rows_writes_nothing(t: &TestDb) {
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 dual_test!(multipart_import_with_bad_rows_writes_nothing);
+
+// Schedules over the API: the office pauses 催报 with a reason (the list shows who and why),
+// a second pause conflicts, an unknown schedule is bad input, another official may not, and
+// the resume clears the pause.
+async fn api_pauses_and_resumes_schedules(t: &TestDb) {
+    let office = token(&t.url, "chen_zhiyuan");
+    let member = token(&t.url, "sun_li");
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(&t.url, dir.path(), None).await;
+    let h = &s.http;
+    let post = |path: &str, who: &str, body: Value| {
+        h.post(s.url(path)).bearer_auth(who).json(&body).send()
+    };
+    let get = |who: &str| h.get(s.url("/api/schedules")).bearer_auth(who).send();
+
+    let r = post("/api/schedules/remind/pause", &member, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "only the office");
+    let r = post(
+        "/api/schedules/remind/pause",
+        &office,
+        json!({"reason": "春节假期停报"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["schedule"], "remind");
+    assert_eq!(e["action"], "pause");
+    let list: Value = get(&office).await.unwrap().json().await.unwrap();
+    let remind = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "remind")
+        .expect("remind listed");
+    assert_eq!(remind["paused"]["reason"], "春节假期停报", "{remind}");
+    assert_eq!(remind["paused"]["by"], "chen_zhiyuan");
+    assert!(!remind["next"].as_array().unwrap().is_empty(), "{remind}");
+    let open = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "open");
+    assert_eq!(open.expect("open listed")["paused"], Value::Null);
+
+    let r = post("/api/schedules/remind/pause", &office, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "already paused");
+    let r = post("/api/schedules/nightly/pause", &office, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "no such schedule");
+    let r = post("/api/schedules/remind/resume", &office, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = post("/api/schedules/remind/resume", &office, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "not paused");
+    assert_eq!(get(&member).await.unwrap().status(), 403);
+}
+dual_test!(api_pauses_and_resumes_schedules);

@@ -22,10 +22,12 @@ use crate::api;
         api::mail::list, api::mail::retry,
         api::imports::import,
         api::exports::supervision,
+        api::schedules::list, api::schedules::pause, api::schedules::resume,
     ),
     components(schemas(
         api::issues::RaiseRequest, api::issues::ActionRequest,
         api::reports::ReportRequest, api::reports::ReportsRequest,
+        api::schedules::PauseRequest,
         crate::error::ErrorBody, crate::error::ErrorDetail,
     )),
     modifiers(&BearerScheme),
@@ -38,6 +40,7 @@ use crate::api;
         (name = "bulletin", description = "the monthly bulletin (月通报)"),
         (name = "mail", description = "the email outbox"),
         (name = "imports", description = "contract files"),
+        (name = "schedules", description = "the scheduler's schedules (定时任务): pause and resume"),
         (name = "exports", description = "the 督办/考核 record"),
         (name = "service", description = "health"),
     )

@@ -10,6 +10,7 @@ pub mod issues;
 pub mod mail;
 pub mod projects;
 pub mod reports;
+pub mod schedules;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -38,6 +39,9 @@ pub(crate) fn routes() -> Router<HttpState> {
         .route("/api/mail/{id}/retry", post(mail::retry))
         .route("/api/imports/{kind}", post(imports::import))
         .route("/api/exports/supervision", get(exports::supervision))
+        .route("/api/schedules", get(schedules::list))
+        .route("/api/schedules/{name}/pause", post(schedules::pause))
+        .route("/api/schedules/{name}/resume", post(schedules::resume))
         .fallback(fallback)
 }
 
