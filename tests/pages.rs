@@ -268,6 +268,10 @@ async fn office_pauses_and_resumes_schedules(t: &TestDb) {
     }
     assert!(!html.contains("已暂停"), "nothing paused yet");
     assert!(!html.contains(">remind<"), "no codes shown");
+    assert!(
+        !html.contains("calendar table"),
+        "reasons in Chinese: {html}"
+    );
     let csrf = csrf_field(&html);
 
     let (status, _) = post_form(

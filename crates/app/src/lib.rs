@@ -12,6 +12,7 @@ pub mod actor;
 pub mod applications;
 pub mod bulletins;
 pub mod calendar;
+pub mod catalog;
 pub mod config;
 pub mod context;
 pub mod cycles;

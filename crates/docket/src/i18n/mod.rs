@@ -7,13 +7,13 @@
 //! - clap's own parse errors ([`clap_error`]),
 //! - every text a command prints for people ([`tr!`](crate::tr) and [`words`]),
 //! - and the use cases' messages, translated from their English templates at the edge
-//!   ([`catalog`], `catalog/*.toml`).
+//!   ([`catalog`]: `docket_app::catalog`, shared with the web pages).
 //!
 //! JSON output and everything the contract fixes stay as they are in both languages; the
 //! language only changes the CLI's own words (emails and the bulletin follow the office's
 //! configured language, whoever runs the command).
 
-pub mod catalog;
+pub use docket_app::catalog;
 pub mod clap_error;
 pub mod help;
 pub mod words;

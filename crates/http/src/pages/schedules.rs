@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use docket_app::catalog;
 use docket_app::schedules as uc;
 use docket_scheduler::pause::schedule_label_zh;
 use serde::Deserialize;
@@ -18,6 +19,16 @@ use crate::state::HttpState;
 
 /// Ledger lines the page shows, newest first.
 const HISTORY_LINES: usize = 20;
+
+/// A firing's period in words: a week or month as [`view::period`] says it (a reminder
+/// round's `/rN` dropped); the calendar alarm's `YEAR/…` as the year whose working-day
+/// calendar is due.
+fn period_label(schedule: &str, period: &str) -> String {
+    match period.split_once('/') {
+        Some((year, _)) if schedule == "calendar_alarm" => format!("{year}年工作日历"),
+        _ => view::period(period.split("/r").next().unwrap_or(period)),
+    }
+}
 
 /// `GET /office/schedules`.
 pub(crate) async fn page(State(s): State<HttpState>, p: Person) -> Response {
@@ -39,18 +50,8 @@ pub(crate) async fn page(State(s): State<HttpState>, p: Person) -> Response {
                 .next
                 .iter()
                 .map(|l| {
-                    // The calendar alarm's period is `YEAR/WEEK`: the year whose table is
-                    // due. Other reasons are the holiday shifts, in Chinese.
-                    let (period, reason) = match l.period.split_once('/') {
-                        Some((year, _)) if st.name == "calendar_alarm" => (
-                            format!("{year}年工作日历"),
-                            Some(format!("请导入{year}年工作日历")),
-                        ),
-                        _ => (
-                            view::period(l.period.split("/r").next().unwrap_or(&l.period)),
-                            l.reason.clone(),
-                        ),
-                    };
+                    let reason = l.reason.as_deref().map(catalog::to_zh);
+                    let period = period_label(&st.name, &l.period);
                     minijinja::context! {
                         at => view::time(&s, l.at), period, reason,
                         people => (l.recipients > 0).then_some(l.recipients),
@@ -74,8 +75,9 @@ pub(crate) async fn page(State(s): State<HttpState>, p: Person) -> Response {
         .rev()
         .take(HISTORY_LINES)
         .map(|h| {
-            // The ledger's own words are for the CLI's catalogue; the page says what
-            // happened, and why a period was skipped when a pause did it.
+            // The ledger's outcome texts carry codes and English details (weeks as
+            // 2026-W52, commands): the page says what happened, and why a period was
+            // skipped when a pause did it (a pause's own words are Chinese).
             let result = match (&h.event, h.skipped) {
                 (Some(_), _) => h.outcome.clone(),
                 (None, true) => match h.outcome.find("已暂停") {
@@ -84,10 +86,7 @@ pub(crate) async fn page(State(s): State<HttpState>, p: Person) -> Response {
                 },
                 (None, false) => "已执行".to_string(),
             };
-            let period = match h.period.split_once('/') {
-                Some((year, _)) if h.schedule == "calendar_alarm" => format!("{year}年工作日历"),
-                _ => view::period(h.period.split("/r").next().unwrap_or(&h.period)),
-            };
+            let period = period_label(&h.schedule, &h.period);
             minijinja::context! {
                 label => schedule_label_zh(&h.schedule),
                 period,

@@ -1,5 +1,6 @@
-//! The use cases' messages in Chinese, translated at the edge from their English templates
-//! (a message catalogue keyed by the English text, as gettext keys by msgid).
+//! The use cases' messages in Chinese, translated at the edge (the CLI, the web pages) from
+//! their English templates (a message catalogue keyed by the English text, as gettext keys
+//! by msgid).
 //!
 //! The libraries write their messages once, in English, composing them as `context: reason`
 //! (`config docket.toml: office.timezone: unknown time zone "X" (…)`). The catalogue
