@@ -17,7 +17,7 @@ use docket_testkit::{SmtpSink, TestDb, dual_test};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::cli::{docket, import_sample, root, sample_config, stderr, stdout};
+use crate::cli::{docket, import_sample, raise_args, root, sample_config, stderr, stdout};
 use crate::http_auth::{link, mail_to};
 use crate::server::Server;
 
@@ -282,16 +282,7 @@ async fn people_work_through_the_pages(t: &TestDb) {
     let o = docket(
         &t.url,
         &sample_config(),
-        &[
-            "issue",
-            "raise",
-            "--project",
-            "SZ2024001",
-            "--category",
-            "land",
-            "--title",
-            "征地拆迁未完成",
-        ],
+        &raise_args("SZ2024001", "land", "征地拆迁未完成"),
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let other_issue = issue_json(&t.url, stdout(&o).trim())["number"]

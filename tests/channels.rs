@@ -4,7 +4,7 @@
 
 use docket_testkit::{TestDb, dual_test};
 
-use crate::cli::{docket_cmd, import_sample, stderr, stdout};
+use crate::cli::{docket_cmd, import_sample, raise_args, stderr, stdout};
 use crate::server::edited_config;
 
 /// The sample config with 孙丽 on SMS and the land task force's WeCom robot, both pointing at
@@ -46,16 +46,7 @@ async fn mail_list_shows_channels(t: &TestDb) {
 
     let d = bare.env("DOCKET_TEST_WECOM_KEY", "k");
     import_sample(&t.url, &["projects"]);
-    let raise = [
-        "issue",
-        "raise",
-        "--project",
-        "SZ2024001",
-        "--category",
-        "land",
-        "--title",
-        "用地指标不足",
-    ];
+    let raise = raise_args("SZ2024001", "land", "用地指标不足");
     let o = d.run(&raise);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = d.run(&["mail", "flush"]);

@@ -24,6 +24,20 @@ pub fn docket_cmd(db_url: &str, config: &Path) -> Docket {
 }
 
 /// Runs `docket ARGS` with the given database and config; stdin closed.
+/// The arguments of `docket issue raise --project P --category C --title T`.
+pub fn raise_args<'a>(project: &'a str, category: &'a str, title: &'a str) -> [&'a str; 8] {
+    [
+        "issue",
+        "raise",
+        "--project",
+        project,
+        "--category",
+        category,
+        "--title",
+        title,
+    ]
+}
+
 pub fn docket(db_url: &str, config: &Path, args: &[&str]) -> Output {
     docket_cmd(db_url, config).run(args)
 }

@@ -11,7 +11,7 @@ use clap::Command;
 use docket::i18n::{Lang, catalog, help};
 use docket_testkit::{Docket, TestDb, dual_test};
 
-use crate::cli::{root, sample_config, stderr, stdout};
+use crate::cli::{raise_args, root, sample_config, stderr, stdout};
 
 /// The binary in Chinese: the environment says nothing, the sample config says `zh`.
 fn zh(db_url: &str, config: &Path) -> Docket {
@@ -234,19 +234,7 @@ async fn tables_show_labels_in_chinese(t: &TestDb) {
     let json = stdout(&run(&t.url, &["project", "list", "--format", "json"]));
     assert!(json.contains("\"stage\": \"continuing\""), "{json}");
 
-    let o = run(
-        &t.url,
-        &[
-            "issue",
-            "raise",
-            "--project",
-            "SZ2024001",
-            "--category",
-            "land",
-            "--title",
-            "用地指标不足",
-        ],
-    );
+    let o = run(&t.url, &raise_args("SZ2024001", "land", "用地指标不足"));
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&run(&t.url, &["issue", "list"]));
     let line = out.lines().find(|l| l.contains("用地指标不足")).unwrap();
@@ -268,16 +256,7 @@ async fn issue_show_times_are_office_time(t: &TestDb) {
     import_projects(t).await;
     // 01:30 UTC is 09:30 in Beijing.
     let at = zh(&t.url, &sample_config()).env("DOCKET_CLOCK", "2024-09-23T01:30:00Z");
-    let o = at.run(&[
-        "issue",
-        "raise",
-        "--project",
-        "SZ2024001",
-        "--category",
-        "funding",
-        "--title",
-        "资金未到位",
-    ]);
+    let o = at.run(&raise_args("SZ2024001", "funding", "资金未到位"));
     assert!(o.status.success(), "{}", stderr(&o));
     let id = stdout(&o).trim().to_string();
     let out = stdout(&at.run(&["issue", "show", &id]));
@@ -304,19 +283,7 @@ dual_test!(issue_show_times_are_office_time);
 // as `FILE:ROW: COLUMN: VALUE: reason` with the reason in Chinese.
 async fn use_case_errors_are_chinese(t: &TestDb) {
     import_projects(t).await;
-    let o = run(
-        &t.url,
-        &[
-            "issue",
-            "raise",
-            "--project",
-            "SZ2024001",
-            "--category",
-            "land",
-            "--title",
-            "征地",
-        ],
-    );
+    let o = run(&t.url, &raise_args("SZ2024001", "land", "征地"));
     let id = stdout(&o).trim().to_string();
     let o = run(&t.url, &["issue", "close", &id]);
     assert_eq!(o.status.code(), Some(2));
@@ -328,19 +295,7 @@ async fn use_case_errors_are_chinese(t: &TestDb) {
         "{}",
         stderr(&o)
     );
-    let o = run(
-        &t.url,
-        &[
-            "issue",
-            "raise",
-            "--project",
-            "NOPE",
-            "--category",
-            "land",
-            "--title",
-            "x",
-        ],
-    );
+    let o = run(&t.url, &raise_args("NOPE", "land", "x"));
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("没有这个项目编号的项目"),

@@ -12,7 +12,7 @@ use reqwest::header::COOKIE;
 use reqwest::multipart::{Form, Part};
 use sea_orm::EntityTrait;
 
-use crate::cli::{docket, import_sample, sample_config, stderr, stdout};
+use crate::cli::{docket, import_sample, raise_args, sample_config, stderr, stdout};
 use crate::http_auth::csrf_field;
 use crate::pages::{files_under, get, session};
 use crate::server::{Server, edited_config};
@@ -66,16 +66,7 @@ async fn attachments_live_in_the_bucket(t: &TestDb) {
     let o = docket(
         &t.url,
         &sample_config(),
-        &[
-            "issue",
-            "raise",
-            "--project",
-            "SZ2024003",
-            "--category",
-            "funding",
-            "--title",
-            "配套资金未到位",
-        ],
+        &raise_args("SZ2024003", "funding", "配套资金未到位"),
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = docket(

@@ -3,7 +3,7 @@
 use docket_testkit::{TestDb, dual_test};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::cli::{docket, import_sample, sample_config, stderr, stdout};
+use crate::cli::{docket, import_sample, raise_args, sample_config, stderr, stdout};
 
 async fn issue_count(t: &TestDb) -> (u64, u64, u64) {
     use docket_store::entity::{issue_events, issues, outbox};
@@ -21,20 +21,7 @@ async fn raise_show_and_bad_input(t: &TestDb) {
     let cfg = sample_config();
     import_sample(&t.url, &["projects"]);
     let raise = |project: &str, category: &str, title: &str| {
-        docket(
-            &t.url,
-            &cfg,
-            &[
-                "issue",
-                "raise",
-                "--project",
-                project,
-                "--category",
-                category,
-                "--title",
-                title,
-            ],
-        )
+        docket(&t.url, &cfg, &raise_args(project, category, title))
     };
     let o = raise("SZ2024001", "land", "用地指标不足");
     assert!(o.status.success(), "{}", stderr(&o));
@@ -82,45 +69,9 @@ async fn raise_show_and_bad_input(t: &TestDb) {
     let before = issue_count(t).await;
     let long_note = "长".repeat(2001);
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (
-            vec![
-                "issue",
-                "raise",
-                "--project",
-                "NOPE",
-                "--category",
-                "land",
-                "--title",
-                "x",
-            ],
-            "NOPE",
-        ),
-        (
-            vec![
-                "issue",
-                "raise",
-                "--project",
-                "SZ2024001",
-                "--category",
-                "roads",
-                "--title",
-                "x",
-            ],
-            "roads",
-        ),
-        (
-            vec![
-                "issue",
-                "raise",
-                "--project",
-                "SZ2024001",
-                "--category",
-                "land",
-                "--title",
-                "  ",
-            ],
-            "title",
-        ),
+        (raise_args("NOPE", "land", "x").to_vec(), "NOPE"),
+        (raise_args("SZ2024001", "roads", "x").to_vec(), "roads"),
+        (raise_args("SZ2024001", "land", "  ").to_vec(), "title"),
         (vec!["issue", "resolve", &id, "--note", &long_note], "note"),
         (vec!["issue", "close", &id], "assigned"),
     ];
@@ -163,20 +114,7 @@ async fn parallel_raises_all_succeed(t: &TestDb) {
                 (0..15)
                     .map(|i| {
                         let title = format!("并发问题{l}-{i}");
-                        let o = docket(
-                            &url,
-                            &cfg,
-                            &[
-                                "issue",
-                                "raise",
-                                "--project",
-                                "SZ2024001",
-                                "--category",
-                                "land",
-                                "--title",
-                                &title,
-                            ],
-                        );
+                        let o = docket(&url, &cfg, &raise_args("SZ2024001", "land", &title));
                         (o.status.code(), stderr(&o))
                     })
                     .collect::<Vec<_>>()

@@ -2,7 +2,7 @@
 
 use docket_testkit::{SmtpSink, TestDb, dual_test};
 
-use crate::cli::{docket, docket_cmd, import_sample, sample_config, stderr, stdout};
+use crate::cli::{docket, docket_cmd, import_sample, raise_args, sample_config, stderr, stdout};
 
 fn docket_smtp(t: &TestDb, smtp: &str, args: &[&str]) -> std::process::Output {
     docket_cmd(&t.url, &sample_config())
@@ -14,20 +14,7 @@ async fn flush_fails_while_down_then_delivers_once(t: &TestDb) {
     let mut sink = SmtpSink::start();
     let url = sink.url();
     import_sample(&t.url, &["projects"]);
-    let o = docket_smtp(
-        t,
-        &url,
-        &[
-            "issue",
-            "raise",
-            "--project",
-            "SZ2024001",
-            "--category",
-            "land",
-            "--title",
-            "用地指标不足",
-        ],
-    );
+    let o = docket_smtp(t, &url, &raise_args("SZ2024001", "land", "用地指标不足"));
     assert!(o.status.success(), "{}", stderr(&o));
     sink.stop();
     let o = docket_smtp(t, &url, &["mail", "flush"]);
@@ -90,16 +77,7 @@ fn beijing(ms: i64, fmt: &str) -> String {
 // shows 投递暂停至 HH:MM（原因） while the breaker pauses delivery.
 async fn list_sending_totals_and_status(t: &TestDb) {
     import_sample(&t.url, &["projects"]);
-    let raise = [
-        "issue",
-        "raise",
-        "--project",
-        "SZ2024001",
-        "--category",
-        "land",
-        "--title",
-        "用地指标不足",
-    ];
+    let raise = raise_args("SZ2024001", "land", "用地指标不足");
     let o = docket(&t.url, &sample_config(), &raise);
     assert!(o.status.success(), "{}", stderr(&o));
     let now = docket_store::time::to_ms(chrono::Utc::now());
@@ -227,16 +205,7 @@ async fn stalling_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicU
 // expires), none is lost or dead-lettered.
 async fn run_stops_within_ten_seconds_during_a_stall(t: &TestDb) {
     import_sample(&t.url, &["projects"]);
-    let raise = [
-        "issue",
-        "raise",
-        "--project",
-        "SZ2024001",
-        "--category",
-        "land",
-        "--title",
-        "用地指标不足",
-    ];
+    let raise = raise_args("SZ2024001", "land", "用地指标不足");
     let o = docket(&t.url, &sample_config(), &raise);
     assert!(o.status.success(), "{}", stderr(&o));
     let (url, stalled) = stalling_server().await;
@@ -294,16 +263,7 @@ async fn issue_mails_greet_thread_and_name_the_actor(t: &TestDb) {
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
         stdout(&o).trim().to_string()
     };
-    let id = ok(&[
-        "issue",
-        "raise",
-        "--project",
-        "SZ2024001",
-        "--category",
-        "land",
-        "--title",
-        "用地指标不足",
-    ]);
+    let id = ok(&raise_args("SZ2024001", "land", "用地指标不足"));
     ok(&["--as", "sun_li", "issue", "accept", &id]);
     ok(&["issue", "chase", &id, "--note", "请本周内反馈"]);
     ok(&["mail", "flush"]);

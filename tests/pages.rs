@@ -7,7 +7,7 @@ use docket_testkit::{SmtpSink, TestDb, dual_test};
 use reqwest::header::COOKIE;
 use reqwest::multipart::{Form, Part};
 
-use crate::cli::{docket, import_sample, sample_config, stderr, stdout};
+use crate::cli::{docket, import_sample, raise_args, sample_config, stderr, stdout};
 use crate::http_auth::{csrf_field, form, link, mail_to, set_cookie};
 use crate::server::Server;
 
@@ -78,16 +78,7 @@ async fn pages_guard_files_and_filter(t: &TestDb) {
         let o = docket(
             &t.url,
             &sample_config(),
-            &[
-                "issue",
-                "raise",
-                "--project",
-                project,
-                "--category",
-                category,
-                "--title",
-                title,
-            ],
+            &raise_args(project, category, title),
         );
         assert!(o.status.success(), "{}", stderr(&o));
     }

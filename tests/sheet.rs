@@ -6,7 +6,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use docket_testkit::{TestDb, dual_test};
 
-use crate::cli::{docket, import_sample, sample_config, stderr};
+use crate::cli::{docket, import_sample, raise_args, sample_config, stderr};
 
 async fn dispatch_sheet_is_a_finished_document(t: &TestDb) {
     let cfg = sample_config();
@@ -46,16 +46,7 @@ async fn dispatch_sheet_is_a_finished_document(t: &TestDb) {
         "装修",
     ]);
     for (cat, title) in [("energy", "用能指标未批复"), ("land", "用地指标未落实")] {
-        ok(&[
-            "issue",
-            "raise",
-            "--project",
-            "SZ2024001",
-            "--category",
-            cat,
-            "--title",
-            title,
-        ]);
+        ok(&raise_args("SZ2024001", cat, title));
     }
 
     let text = String::from_utf8(ok(&["cycle", "sheet", "--week", "2024-W39"])).unwrap();
@@ -174,16 +165,7 @@ async fn sheet_email_gives_leaders_the_exceptions(t: &TestDb) {
         "--progress",
         "施工",
     ]);
-    ok(&[
-        "issue",
-        "raise",
-        "--project",
-        "SZ2024001",
-        "--category",
-        "land",
-        "--title",
-        "用地指标未落实",
-    ]);
+    ok(&raise_args("SZ2024001", "land", "用地指标未落实"));
     ok(&["cycle", "close", "--week", "2024-W39"]);
     ok(&["mail", "flush"]);
     let mails = sink.wait_for(6, std::time::Duration::from_secs(10));

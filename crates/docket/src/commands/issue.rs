@@ -353,43 +353,34 @@ fn detail_text(app: &App, lang: Lang, d: &IssueDetail) -> String {
         format!(" ({flag})")
     };
     let due = d.due.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
-    let mut s = match lang {
-        Lang::Zh => format!(
-            "{} [{}] {}{}\n项目 {} {}  类别 {}  承办 {}  时限 {}{}\n办理记录：\n",
-            d.number.as_deref().unwrap_or("—"),
-            words::issue_state(lang, &d.state),
-            d.title,
-            flag,
-            d.project,
-            d.project_name,
-            words::issue_category(lang, &d.category),
-            words::task_force(app, lang, d.task_force.as_deref()),
-            due,
-            if d.due_provisional {
-                "（暂定）"
-            } else {
-                ""
-            },
+    // The same lines in both languages; English adds the id line (scripts read it).
+    let (none, provisional, [project, category, task_force, limit, history]) = match lang {
+        Lang::Zh => (
+            "—",
+            "（暂定）",
+            ["项目", "类别", "承办", "时限", "办理记录："],
         ),
-        Lang::En => format!(
-            "{} [{}] {}{}\nid {}\nproject {} {}  category {}  task force {}  due {}{}\nhistory:\n",
-            d.number.as_deref().unwrap_or("-"),
-            words::issue_state(lang, &d.state),
-            d.title,
-            flag,
-            d.id,
-            d.project,
-            d.project_name,
-            words::issue_category(lang, &d.category),
-            words::task_force(app, lang, d.task_force.as_deref()),
-            due,
-            if d.due_provisional {
-                " (provisional)"
-            } else {
-                ""
-            },
+        Lang::En => (
+            "-",
+            " (provisional)",
+            ["project", "category", "task force", "due", "history:"],
         ),
     };
+    let id_line = match lang {
+        Lang::Zh => String::new(),
+        Lang::En => format!("id {}\n", d.id),
+    };
+    let mut s = format!(
+        "{} [{}] {}{flag}\n{id_line}{project} {} {}  {category} {}  {task_force} {}  {limit} {due}{}\n{history}\n",
+        d.number.as_deref().unwrap_or(none),
+        words::issue_state(lang, &d.state),
+        d.title,
+        d.project,
+        d.project_name,
+        words::issue_category(lang, &d.category),
+        words::task_force(app, lang, d.task_force.as_deref()),
+        if d.due_provisional { provisional } else { "" },
+    );
     for h in &d.history {
         let note = h.note.as_deref().unwrap_or("");
         let note = if lang.is_zh() {
