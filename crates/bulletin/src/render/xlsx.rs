@@ -69,7 +69,11 @@ fn formats(lang: Language) -> Formats {
             .set_bold()
             .set_font_size(16)
             .set_align(FormatAlign::Center),
-        note: Format::new().set_font_name(font).set_font_size(10),
+        note: Format::new()
+            .set_font_name(font)
+            .set_font_size(10)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top),
     }
 }
 
@@ -89,6 +93,8 @@ struct Sheet<'a> {
     widths: Vec<f64>,
     /// The header rows to freeze and repeat: (first, last).
     header: Option<(u32, u32)>,
+    /// Sentences outside the tables, by row: written when the columns' widths are known.
+    notes: Vec<(u32, String)>,
 }
 
 impl<'a> Sheet<'a> {
@@ -100,6 +106,7 @@ impl<'a> Sheet<'a> {
             f,
             widths: Vec::new(),
             header: None,
+            notes: Vec::new(),
         })
     }
 
@@ -173,17 +180,39 @@ impl<'a> Sheet<'a> {
         self.text(row, col, s)
     }
 
-    /// A line of text outside the table (a sentence, a note), not counted in widths.
+    /// A sentence outside the table, not counted in widths: in [`Sheet::finish`] it spans
+    /// the table's columns and wraps, so that it neither widens the printed page nor runs
+    /// off it.
     fn note(&mut self, row: u32, s: &str) -> Result<(), XlsxError> {
-        self.ws.write_string_with_format(row, 0, s, &self.f.note)?;
+        self.notes.push((row, s.to_string()));
         Ok(())
     }
 
     /// Column widths, page set-up, frozen and repeated header rows, footer.
     fn finish(self) -> Result<(), XlsxError> {
-        for (c, w) in self.widths.iter().enumerate() {
-            self.ws
-                .set_column_width(c as u16, (w + 2.0).clamp(6.0, 60.0))?;
+        let widths: Vec<f64> = self
+            .widths
+            .iter()
+            .map(|w| (w + 2.0).clamp(6.0, 60.0))
+            .collect();
+        for (c, w) in widths.iter().enumerate() {
+            self.ws.set_column_width(c as u16, *w)?;
+        }
+        // Notes span the columns (at least 60 characters wide) and get one 14 pt line per
+        // width of text.
+        let last = widths.len().max(1) as u16 - 1;
+        let span: f64 = widths.iter().sum::<f64>().max(60.0);
+        for (row, text) in &self.notes {
+            if last == 0 {
+                self.ws.set_column_width(0, span)?;
+                self.ws
+                    .write_string_with_format(*row, 0, text, &self.f.note)?;
+            } else {
+                self.ws
+                    .merge_range(*row, 0, *row, last, text, &self.f.note)?;
+            }
+            let lines = (text_width(text) / span).ceil().max(1.0);
+            self.ws.set_row_height(*row, lines * 14.0)?;
         }
         self.ws.set_paper_size(A4);
         self.ws.set_landscape();
